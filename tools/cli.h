@@ -1,7 +1,10 @@
 // Shared plumbing of the `silt` command-line program.
 //
-// Each group of subcommands lives in its own tools/cmd_*.cc and registers
-// itself with a Register*Commands function. A subcommand's CLI11 callback
+// Each group of subcommands lives in its own tools/cmd_*.cc (picked up by
+// tools/CMakeLists.txt) and registers itself with a file-scope
+//   const CommandRegistrar kRegistrar(ORDER, RegisterFooCommands);
+// so adding a command group touches no shared file. ORDER sorts the groups in
+// --help. A subcommand's CLI11 callback
 // stores the work to do in Cli::action; main() runs it after parsing and maps
 // the resulting Status to the exit code:
 //   0 success; 1 runtime error; 2 usage error (bad arguments, InvalidArgument).
@@ -32,6 +35,15 @@ struct Cli {
 // Prints "silt: error: ..." and returns the exit code for the status.
 int ReportError(const Status& status);
 
-void RegisterVersionCommand(Cli& cli);
+using RegisterFn = void (*)(Cli& cli);
+
+// Adds fn to the list main() calls before parsing (static-initialisation time).
+class CommandRegistrar {
+ public:
+  CommandRegistrar(int order, RegisterFn fn);
+};
+
+// Calls every registered function, in ORDER.
+void RegisterAllCommands(Cli& cli);
 
 }  // namespace silt::cli

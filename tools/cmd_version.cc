@@ -7,6 +7,8 @@
 
 namespace silt::cli {
 
+namespace {
+
 void RegisterVersionCommand(Cli& cli) {
   CLI::App* cmd = cli.app.add_subcommand("version", "Print the version and build details");
   cmd->callback([&cli] {
@@ -20,4 +22,8 @@ void RegisterVersionCommand(Cli& cli) {
   });
 }
 
+// Listed last in --help.
+const CommandRegistrar kRegistrar(1000, RegisterVersionCommand);
+
+}  // namespace
 }  // namespace silt::cli

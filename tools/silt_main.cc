@@ -1,7 +1,10 @@
 // The `silt` command-line program: parses arguments and runs one subcommand.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli.h"
 #include "silt/version.h"
@@ -11,6 +14,24 @@ namespace silt::cli {
 int ReportError(const Status& status) {
   std::fprintf(stderr, "silt: error: %s\n", status.message().c_str());
   return status.IsInvalidArgument() ? kExitUsage : kExitRuntimeError;
+}
+
+namespace {
+
+std::vector<std::pair<int, RegisterFn>>& Registry() {
+  static std::vector<std::pair<int, RegisterFn>> registry;
+  return registry;
+}
+
+}  // namespace
+
+CommandRegistrar::CommandRegistrar(int order, RegisterFn fn) { Registry().emplace_back(order, fn); }
+
+void RegisterAllCommands(Cli& cli) {
+  auto entries = Registry();
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [order, fn] : entries) fn(cli);
 }
 
 namespace {
@@ -28,7 +49,7 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // --data may also follow the subcommand
 
-  RegisterVersionCommand(cli);
+  RegisterAllCommands(cli);
 
   // CLI11 reports an unknown command as "A subcommand is required"; name it instead.
   for (int i = 1; i < argc; ++i) {

@@ -1,0 +1,1 @@
+silt_add_fuzzer(coding_fuzz SOURCES coding_fuzz.cc LIBS silt_common)

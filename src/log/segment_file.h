@@ -1,0 +1,74 @@
+// SegmentFile: one segment of the shared log (docs/log_segment_format.md).
+//
+// A segment is preallocated to the configured size, starts with a 32-byte
+// header, and holds batch frames of records of any groups, then either zeros
+// (never written) or an end-marker frame (sealed). Readers address records by
+// their byte offset, which the mem-tables and index files store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "log/log_format.h"
+#include "silt/env.h"
+
+namespace silt::log {
+
+class SegmentFile {
+ public:
+  // Creates the file, preallocates `size` bytes, writes and syncs the header.
+  // The caller syncs the directory.
+  static Result<std::shared_ptr<SegmentFile>> Create(Env* env, const std::string& path,
+                                                     uint64_t number, uint32_t generation,
+                                                     uint64_t size);
+  // Opens an existing segment and checks its header against its name.
+  static Result<std::shared_ptr<SegmentFile>> Open(Env* env, const std::string& path,
+                                                   uint64_t number, uint32_t generation,
+                                                   bool writable);
+
+  uint64_t number() const { return number_; }
+  uint32_t generation() const { return generation_; }
+  const std::string& path() const { return file_->path(); }
+  File* file() const { return file_.get(); }
+
+  // Reads and verifies the record at offset. `payload` (if non-null) receives
+  // a copy of the payload; the record's payload view points into it.
+  Status ReadRecord(uint64_t offset, Record* record, std::string* payload) const;
+
+ private:
+  SegmentFile(std::unique_ptr<File> file, uint64_t number, uint32_t generation)
+      : file_(std::move(file)), number_(number), generation_(generation) {}
+
+  std::unique_ptr<File> file_;
+  uint64_t number_;
+  uint32_t generation_;
+};
+
+// One record found by ScanSegment, with its offset in the file.
+struct ScannedRecord {
+  uint64_t offset = 0;
+  Record record;
+};
+
+struct SegmentScanResult {
+  uint64_t end_offset = kSegmentHeaderSize;  // where valid data ends (next frame would start)
+  bool sealed = false;                       // ended with an end-marker frame
+  uint64_t batches = 0;
+  uint64_t records = 0;
+  // Set when the scan stopped at a damaged or torn frame (which begins at
+  // end_offset); it names the file and offset. OK when data simply ended.
+  Status damage;
+};
+
+// Reads the frames of a segment from its header on. on_batch is called for
+// each complete, verified batch (record payloads point into `data`). An error
+// returned by on_batch stops the scan and is returned.
+Status ScanSegment(std::string_view data, const std::string& file_name,
+                   const std::function<Status(uint64_t frame_offset,
+                                              const std::vector<ScannedRecord>& records)>& on_batch,
+                   SegmentScanResult* result);
+
+}  // namespace silt::log
