@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
@@ -75,6 +76,59 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+  int out_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(out_pipe[1], 1);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  out_fd_ = out_pipe[0];
+}
+
+ChildProcess::~ChildProcess() {
+  if (!waited_) {
+    Kill(SIGKILL);
+    Wait();
+  }
+  if (out_fd_ >= 0) ::close(out_fd_);
+}
+
+bool ChildProcess::ReadLine(std::string* line) {
+  while (true) {
+    const size_t nl = buffer_.find('\n');
+    if (nl != std::string::npos) {
+      *line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      return true;
+    }
+    char buf[4096];
+    ssize_t n = ::read(out_fd_, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    buffer_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+void ChildProcess::Kill(int signal) {
+  if (!waited_) ::kill(pid_, signal);
+}
+
+int ChildProcess::Wait() {
+  if (!waited_) {
+    ::waitpid(pid_, &status_, 0);
+    waited_ = true;
+  }
+  if (WIFEXITED(status_)) return WEXITSTATUS(status_);
+  return -WTERMSIG(status_);
 }
 
 }  // namespace silt::test

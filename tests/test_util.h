@@ -54,6 +54,29 @@ struct CommandResult {
 // Runs argv[0] with the arguments (no shell) and collects its output.
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_data = "");
 
+// A child process whose stdout is read line by line, for crash tests that
+// kill -9 it midway. stderr goes to the test's stderr.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv);
+  ~ChildProcess();  // kills (SIGKILL) and reaps the child if still running
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // The next line of stdout (without '\n'); false at end of output.
+  bool ReadLine(std::string* line);
+  void Kill(int signal);
+  // Waits for the child; returns its exit code, or -signal if killed.
+  int Wait();
+
+ private:
+  int pid_ = -1;
+  int out_fd_ = -1;
+  std::string buffer_;
+  bool waited_ = false;
+  int status_ = 0;
+};
+
 // Path of the silt binary under test (SILT_BINARY is set by silt_add_test).
 inline std::string SiltBinary() {
 #ifdef SILT_BINARY

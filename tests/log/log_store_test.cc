@@ -316,5 +316,113 @@ TEST_F(LogStoreTest, CorruptNewestIndexFileFallsBackToReplay) {
   ExpectEntries(log.get(), 1, 3, 150);
 }
 
+// Flips one byte of a file in the fault env.
+void FlipByte(FaultInjectionEnv* env, const std::string& path, uint64_t offset) {
+  auto f = *env->NewFile(path, OpenMode::kReadWrite);
+  char c;
+  ASSERT_OK(f->ReadExact(offset, std::span<char>(&c, 1)));
+  c = static_cast<char>(c ^ 0x5a);
+  ASSERT_OK(f->WriteAt(offset, std::string_view(&c, 1)));
+}
+
+std::string SegmentPath(uint64_t n) { return "/log/segments/" + log::SegmentFileName(n, 0); }
+
+TEST_F(LogStoreTest, TornTailIsCutAndAppendingResumesThere) {
+  {
+    auto log = OpenLog(1 << 20);
+    AppendRange(log.get(), 1, 1, 20);
+  }
+  // Garbage where the next batch would go: a torn write.
+  ASSERT_OK_AND_ASSIGN(auto map_before, (*env_.NewFile(SegmentPath(1), OpenMode::kRead))->Map());
+  const std::string before(map_before->data());
+  const size_t end = before.find_last_not_of('\0') + 1;
+  {
+    auto f = *env_.NewFile(SegmentPath(1), OpenMode::kReadWrite);
+    ASSERT_OK(f->WriteAt(end, std::string("\xb7garbage-torn-batch", 20)));
+  }
+  LogOptions strict = SmallLogOptions(&env_, 1 << 20);
+  strict.recovery_mode = LogRecoveryMode::kStrict;
+  auto refused = LogStore::Open("/log", strict);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find(SegmentPath(1) + " at offset " + std::to_string(end)),
+            std::string::npos)
+      << refused.status().ToString();
+  auto log = OpenLog(1 << 20);  // tolerate_tail (default) cuts it
+  ExpectEntries(log.get(), 1, 1, 20);
+  AppendRange(log.get(), 1, 21, 25);
+  log.reset();
+  log = OpenLog(1 << 20);
+  ExpectEntries(log.get(), 1, 1, 25);
+}
+
+TEST_F(LogStoreTest, DamageInAClosedSegmentIsAnErrorNeverSkipped) {
+  {
+    auto log = OpenLog(4096);
+    AppendRange(log.get(), 1, 1, 60);
+  }
+  // Segment 1 is closed; remove the index files so that recovery must scan it.
+  for (const auto& name : *env_.ListDir("/log/index"))
+    ASSERT_OK(env_.RemoveFile("/log/index/" + name));
+  FlipByte(&env_, SegmentPath(1), 200);
+  auto r = LogStore::Open("/log", SmallLogOptions(&env_, 4096));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(SegmentPath(1) + " at offset"), std::string::npos)
+      << r.status().ToString();
+}
+
+TEST_F(LogStoreTest, DamagedEntryInAnIndexedSegmentFailsItsRead) {
+  {
+    auto log = OpenLog(4096);
+    AppendRange(log.get(), 1, 1, 60);
+    ASSERT_OK(log->WaitForCheckpoints());
+  }
+  // Recovery reads only index headers of closed segments, so it opens; the
+  // damaged entry is reported when read, with its file and offset.
+  FlipByte(&env_, SegmentPath(1), 100);
+  auto log = OpenLog(4096);
+  int bad = 0;
+  for (uint64_t i = 1; i <= 60; ++i) {
+    auto e = log->Get(1, i);
+    if (!e.ok()) {
+      ++bad;
+      EXPECT_TRUE(e.status().IsCorruption());
+      EXPECT_NE(e.status().message().find(SegmentPath(1)), std::string::npos);
+    }
+  }
+  EXPECT_EQ(bad, 1);
+}
+
+TEST_F(LogStoreTest, WrongMagicOrVersionInASegmentIsAClearError) {
+  { auto log = OpenLog(); }
+  FlipByte(&env_, SegmentPath(1), 0);
+  auto r = LogStore::Open("/log", SmallLogOptions(&env_));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("not a silt log segment"), std::string::npos)
+      << r.status().ToString();
+  FlipByte(&env_, SegmentPath(1), 0);  // back
+  FlipByte(&env_, SegmentPath(1), 4);  // version
+  r = LogStore::Open("/log", SmallLogOptions(&env_));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("unsupported segment format version"), std::string::npos)
+      << r.status().ToString();
+}
+
+TEST_F(LogStoreTest, TruncatedIndexFileIsRebuilt) {
+  {
+    auto log = OpenLog(4096);
+    AppendRange(log.get(), 1, 1, 80);
+    ASSERT_OK(log->WaitForCheckpoints());
+  }
+  const std::string path = "/log/index/" + log::IndexFileName(1, 0);
+  {
+    auto f = *env_.NewFile(path, OpenMode::kReadWrite);
+    ASSERT_OK(f->Truncate(20));
+  }
+  auto log = OpenLog(4096);
+  ExpectEntries(log.get(), 1, 1, 80);
+  EXPECT_GT(*env_.GetFileSize(path), 20u);
+}
+
 }  // namespace
 }  // namespace silt
