@@ -1,0 +1,1 @@
+silt_add_fuzzer(sqlite_wal_fuzz SOURCES sqlite_wal_fuzz.cc LIBS silt_snapshot)
