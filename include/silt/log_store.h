@@ -79,6 +79,10 @@ struct LogOptions {
   size_t max_round_bytes = 8u << 20;
   // Reclaim (delete) segments whose entries are all truncated.
   bool reclaim_segments = true;
+  // When segment files take more than this many bytes, closed segments with
+  // at most half of their entries still live are rewritten (live entries
+  // only, as generation G+1) so that their space is freed. 0 disables it.
+  uint64_t soft_size_limit = 1ull << 30;
 };
 
 struct HardState {
@@ -96,6 +100,8 @@ struct LogStats {
   uint64_t batches_written = 0;   // operations made durable or written since open
   uint64_t sync_rounds = 0;       // group-commit rounds that ended in an fdatasync
   uint64_t segments_reclaimed = 0;
+  uint64_t segments_rewritten = 0;
+  uint64_t rewrite_failures = 0;  // a failed rewrite leaves the segment as it was
   uint64_t groups = 0;
 };
 

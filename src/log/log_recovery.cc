@@ -155,15 +155,25 @@ Status LogStoreImpl::Recover() {
   SILT_RETURN_IF_ERROR(RemoveTempFiles(env_, segments_dir_).status());
   SILT_RETURN_IF_ERROR(RemoveTempFiles(env_, index_dir_).status());
 
-  // Segment files by number; of several generations the newest wins.
+  // Segment files by number; of several generations the newest wins (a
+  // rewrite renamed it into place durably) and older ones are deleted.
   std::map<uint64_t, uint32_t> segment_names;
+  std::vector<std::string> superseded;
   SILT_ASSIGN_OR_RETURN(auto names, env_->ListDir(segments_dir_));
   for (const auto& name : names) {
     auto parsed = ParseLogFileName(name, "segment-");
     if (!parsed) continue;
     auto [it, inserted] = segment_names.emplace(parsed->segment, parsed->generation);
-    if (!inserted) it->second = std::max(it->second, parsed->generation);
+    if (!inserted) {
+      superseded.push_back(
+          SegmentFileName(parsed->segment, std::min(it->second, parsed->generation)));
+      it->second = std::max(it->second, parsed->generation);
+    }
   }
+  for (const auto& name : superseded) {
+    SILT_RETURN_IF_ERROR(env_->RemoveFile(JoinPath(segments_dir_, name)));
+  }
+  if (!superseded.empty()) SILT_RETURN_IF_ERROR(env_->SyncDir(segments_dir_));
   std::map<uint64_t, uint32_t> index_names;
   bool removed_index = false;
   SILT_ASSIGN_OR_RETURN(names, env_->ListDir(index_dir_));

@@ -240,6 +240,8 @@ LogStats LogStoreImpl::GetStats() {
   s.batches_written = batches_written_.load();
   s.sync_rounds = sync_rounds_.load();
   s.segments_reclaimed = segments_reclaimed_.load();
+  s.segments_rewritten = segments_rewritten_.load();
+  s.rewrite_failures = rewrite_failures_.load();
   return s;
 }
 
@@ -627,7 +629,10 @@ Status LogStoreImpl::Reclaim() {
       }
     }
   }
-  if (dead.empty()) return Status::OK();
+  if (dead.empty()) {
+    RewriteSegments();
+    return Status::OK();
+  }
   // Segment first: an index without its segment is removed by recovery.
   for (const auto& [n, info] : dead) SILT_RETURN_IF_ERROR(env_->RemoveFile(info.file->path()));
   SILT_RETURN_IF_ERROR(env_->SyncDir(segments_dir_));
@@ -635,6 +640,7 @@ Status LogStoreImpl::Reclaim() {
   SILT_RETURN_IF_ERROR(env_->SyncDir(index_dir_));
   fsyncs_ += 2;
   segments_reclaimed_ += dead.size();
+  RewriteSegments();
   return Status::OK();
 }
 

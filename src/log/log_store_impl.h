@@ -102,6 +102,10 @@ class LogStoreImpl final : public LogStore {
   void StartCheckpointer();
   Status WriteIndex(const FrozenSegment& frozen);
   Status Reclaim();
+  // Rewrites mostly-dead segments while the log exceeds soft_size_limit
+  // (log_rewrite.cc). Failures are counted, never fatal: the old segment stays.
+  void RewriteSegments();
+  Status RewriteSegment(uint64_t number);
 
   // Recovery helpers (log_recovery.cc).
   Status ValidateReplayed(const Record& r, const std::string& file, uint64_t offset);
@@ -136,6 +140,8 @@ class LogStoreImpl final : public LogStore {
   std::atomic<uint64_t> batches_written_{0};
   std::atomic<uint64_t> sync_rounds_{0};
   std::atomic<uint64_t> segments_reclaimed_{0};
+  std::atomic<uint64_t> segments_rewritten_{0};
+  std::atomic<uint64_t> rewrite_failures_{0};
 
   std::unique_ptr<Checkpointer> checkpointer_;
   std::thread writer_;

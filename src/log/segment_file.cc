@@ -3,16 +3,25 @@
 #include <fmt/format.h>
 
 #include "common/coding.h"
+#include "common/file_names.h"
 
 namespace silt::log {
 
 Result<std::shared_ptr<SegmentFile>> SegmentFile::Create(Env* env, const std::string& path,
                                                          uint64_t number, uint32_t generation,
                                                          uint64_t size) {
-  SILT_ASSIGN_OR_RETURN(auto file, env->NewFile(path, OpenMode::kCreateNew));
-  SILT_RETURN_IF_ERROR(file->Allocate(0, size));
-  SILT_RETURN_IF_ERROR(file->WriteAt(0, EncodeSegmentHeader(number, generation)));
-  SILT_RETURN_IF_ERROR(file->Sync());
+  // Written as .tmp and renamed, so that the segment's name never exists
+  // without its complete header (another thread's fsync of the directory could
+  // otherwise make the name durable before the header is).
+  const std::string tmp = TempFileName(path);
+  {
+    SILT_ASSIGN_OR_RETURN(auto file, env->NewFile(tmp, OpenMode::kTruncate));
+    SILT_RETURN_IF_ERROR(file->Allocate(0, size));
+    SILT_RETURN_IF_ERROR(file->WriteAt(0, EncodeSegmentHeader(number, generation)));
+    SILT_RETURN_IF_ERROR(file->Sync());
+  }
+  SILT_RETURN_IF_ERROR(env->RenameFile(tmp, path));
+  SILT_ASSIGN_OR_RETURN(auto file, env->NewFile(path, OpenMode::kReadWrite));
   return std::shared_ptr<SegmentFile>(new SegmentFile(std::move(file), number, generation));
 }
 

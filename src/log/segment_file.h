@@ -19,8 +19,8 @@ namespace silt::log {
 
 class SegmentFile {
  public:
-  // Creates the file, preallocates `size` bytes, writes and syncs the header.
-  // The caller syncs the directory.
+  // Creates path.tmp, preallocates `size` bytes, writes and syncs the header,
+  // and renames it to path. The caller syncs the directory.
   static Result<std::shared_ptr<SegmentFile>> Create(Env* env, const std::string& path,
                                                      uint64_t number, uint32_t generation,
                                                      uint64_t size);

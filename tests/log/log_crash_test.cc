@@ -102,6 +102,7 @@ std::vector<Step> MakeWorkload(uint64_t seed, int steps) {
 struct CrashResult {
   bool finished = false;
   uint64_t ops = 0;
+  LogStats stats;  // of the run that finished
 };
 
 // Runs the workload with a power cut after `crash_at` file operations, then
@@ -110,6 +111,7 @@ CrashResult CrashAndCheck(const std::vector<Step>& work, uint64_t crash_at, bool
                           uint64_t segment_size) {
   FaultInjectionEnv env;
   LogOptions options = test::SmallLogOptions(&env, segment_size);
+  options.soft_size_limit = 6 * segment_size;  // so that segments get rewritten too
   LogModel acked;
   const Step* in_flight = nullptr;
   CrashResult result;
@@ -131,6 +133,7 @@ CrashResult CrashAndCheck(const std::vector<Step>& work, uint64_t crash_at, bool
     if (result.finished) {
       // Also crash during the checkpointer's remaining work and close.
       (*log)->WaitForCheckpoints().ok();
+      result.stats = (*log)->GetStats();
     }
   }
   env.PowerCut(PowerCutOptions{torn, crash_at});
@@ -167,6 +170,11 @@ void CrashEverywhere(uint64_t seed, int steps, bool torn, uint64_t stride) {
     CrashResult r = CrashAndCheck(work, crash_at, torn, 4096);
     ++runs;
     if (::testing::Test::HasFailure()) return;
+    if (r.finished) {
+      // The workload must exercise rollover, index files, reclamation and rewriting.
+      EXPECT_GT(r.stats.index_files, 0u);
+      EXPECT_GT(r.stats.segments_reclaimed + r.stats.segments_rewritten, 0u);
+    }
     if (r.finished && crash_at >= r.ops + 8) break;  // past the end, checkpoints included
     crash_at += stride;
     ASSERT_LT(runs, 5000);
@@ -176,10 +184,10 @@ void CrashEverywhere(uint64_t seed, int steps, bool torn, uint64_t stride) {
 
 TEST(LogCrashTest, PowerCutAfterEveryFileOperation) { CrashEverywhere(1, 120, false, 1); }
 
-TEST(LogCrashTest, TornPowerCutAfterEveryFileOperation) { CrashEverywhere(2, 120, true, 1); }
+TEST(LogCrashTest, TornPowerCutAfterEveryOtherFileOperation) { CrashEverywhere(2, 120, true, 2); }
 
-TEST(LogCrashTest, PowerCutAfterEveryFileOperationOtherWorkload) {
-  CrashEverywhere(3, 160, false, 1);
+TEST(LogCrashTest, PowerCutAfterEveryOtherFileOperationLongerWorkload) {
+  CrashEverywhere(3, 160, false, 2);
 }
 
 }  // namespace

@@ -361,8 +361,8 @@ TEST_F(LogStoreTest, DamageInAClosedSegmentIsAnErrorNeverSkipped) {
     AppendRange(log.get(), 1, 1, 60);
   }
   // Segment 1 is closed; remove the index files so that recovery must scan it.
-  for (const auto& name : *env_.ListDir("/log/index"))
-    ASSERT_OK(env_.RemoveFile("/log/index/" + name));
+  const auto index_names = *env_.ListDir("/log/index");
+  for (const auto& name : index_names) ASSERT_OK(env_.RemoveFile("/log/index/" + name));
   FlipByte(&env_, SegmentPath(1), 200);
   auto r = LogStore::Open("/log", SmallLogOptions(&env_, 4096));
   ASSERT_FALSE(r.ok());
@@ -422,6 +422,42 @@ TEST_F(LogStoreTest, TruncatedIndexFileIsRebuilt) {
   auto log = OpenLog(4096);
   ExpectEntries(log.get(), 1, 1, 80);
   EXPECT_GT(*env_.GetFileSize(path), 20u);
+}
+
+TEST_F(LogStoreTest, MostlyDeadSegmentsAreRewrittenAboveTheSoftLimit) {
+  LogOptions o = SmallLogOptions(&env_, 4096);
+  o.soft_size_limit = 8 * 4096;
+  auto log = OpenLog(o);
+  // Group 1 and group 2 share every segment; then most of group 1 goes away,
+  // leaving segments half dead but not reclaimable.
+  for (uint64_t i = 1; i <= 150; ++i) {
+    LogBatch c;  // group 1 takes two entries per step
+    c.Add(1, 2 * i - 1, 1, LogPayload(0, 1, 2 * i - 1));
+    c.Add(1, 2 * i, 1, LogPayload(0, 1, 2 * i));
+    c.Add(2, i, 1, LogPayload(0, 2, i));
+    ASSERT_OK(log->Append(c, false));
+  }
+  ASSERT_OK(log->WaitForCheckpoints());
+  const LogStats before = log->GetStats();
+  ASSERT_OK(log->TruncatePrefix(1, 301));  // all of group 1
+  ASSERT_OK(log->WaitForCheckpoints());
+  const LogStats after = log->GetStats();
+  EXPECT_GT(after.segments_rewritten, 0u);
+  EXPECT_EQ(after.rewrite_failures, 0u);
+  EXPECT_LT(after.bytes_on_disk, before.bytes_on_disk);
+  ExpectEntries(log.get(), 2, 1, 150);
+  bool saw_generation_one = false;
+  const auto segment_names = *env_.ListDir("/log/segments");
+  for (const auto& name : segment_names) {
+    saw_generation_one |= name.ends_with("-1.bin");
+  }
+  EXPECT_TRUE(saw_generation_one);
+  log.reset();
+  env_.PowerCut();
+  log = OpenLog(o);
+  ExpectEntries(log.get(), 2, 1, 150);
+  EXPECT_EQ(log->FirstIndex(1), 301u);
+  AppendRange(log.get(), 2, 151, 160);
 }
 
 }  // namespace
