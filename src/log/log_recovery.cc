@@ -191,8 +191,6 @@ Status LogStoreImpl::Recover() {
   }
   if (removed_index) SILT_RETURN_IF_ERROR(env_->SyncDir(index_dir_));
 
-  StartCheckpointer();
-
   // Open every segment and read every index header.
   const uint64_t last_number = segment_names.empty() ? 0 : segment_names.rbegin()->first;
   uint64_t newest_with_state = 0;
@@ -263,12 +261,22 @@ Status LogStoreImpl::Recover() {
     for (auto& [group, g] : stripe->groups) g.ClampRuns();
   }
 
-  // Replay the segments after K.
+  // Replay the segments after K. From here on the checkpointer runs (closed
+  // segments are queued for their index files), so segments_ is locked.
+  StartCheckpointer();
+  std::vector<std::shared_ptr<SegmentFile>> to_replay;
+  std::shared_ptr<SegmentFile> tail_file;
+  {
+    std::lock_guard<std::mutex> l(segments_mu_);
+    for (auto& [number, info] : segments_) {
+      if (number >= replay_from) to_replay.push_back(info.file);
+    }
+    if (last_number != 0) tail_file = segments_[last_number].file;
+  }
   SegmentScanResult scan;
-  for (auto& [number, info] : segments_) {
-    if (number < replay_from) continue;
-    const bool last = number == last_number;
-    SILT_RETURN_IF_ERROR(ReplaySegment(info.file, last, &scan));
+  for (const auto& file : to_replay) {
+    const bool last = file->number() == last_number;
+    SILT_RETURN_IF_ERROR(ReplaySegment(file, last, &scan));
     if (!last) {
       write_offset_ = scan.end_offset;
       SILT_RETURN_IF_ERROR(checkpointer_->Enqueue(FreezeActive()));
@@ -276,24 +284,24 @@ Status LogStoreImpl::Recover() {
   }
 
   if (last_number == 0) return CreateSegment(1, 0);
-  SegmentInfo& tail = segments_[last_number];
   if (last_number < replay_from || scan.sealed) {
     // The last segment was closed: start the next one.
-    active_ = tail.file;
+    active_ = tail_file;
     if (last_number >= replay_from) SILT_RETURN_IF_ERROR(checkpointer_->Enqueue(FreezeActive()));
     return CreateSegment(last_number + 1, 0);
   }
   // Resume appending at the end of the valid data of the last segment.
-  File* file = tail.file->file();
+  File* file = tail_file->file();
   const uint64_t end = scan.end_offset;
   SILT_RETURN_IF_ERROR(file->Truncate(end));
   const uint64_t capacity = std::max(options_.segment_size, end + kFrameHeaderSize);
   SILT_RETURN_IF_ERROR(file->Allocate(0, capacity));
   SILT_RETURN_IF_ERROR(file->Sync());
   fsyncs_++;
-  active_ = tail.file;
+  active_ = tail_file;
   active_capacity_ = capacity;
   write_offset_ = end;
+  std::lock_guard<std::mutex> l(segments_mu_);
   active_number_ = last_number;
   return Status::OK();
 }
