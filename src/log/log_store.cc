@@ -70,7 +70,7 @@ void LogStoreImpl::Enqueue(std::unique_ptr<Request> req) {
 Status LogStoreImpl::Append(const LogBatch& batch, bool sync) {
   auto req = std::make_unique<Request>();
   req->kind = Request::kAppend;
-  req->batch = batch;
+  req->batch_ref = &batch;  // the caller waits, so the batch outlives the request
   req->sync = sync;
   return Submit(std::move(req));
 }
@@ -253,26 +253,71 @@ Status LogStoreImpl::WaitForCheckpoints() {
 
 // ---------------------------------------------------------------- the writer
 
+// The state of one group-commit round: its requests, what they leave the
+// groups' bounds at, the bytes not yet written, and the records written but
+// not yet applied to the mem-tables.
+struct LogStoreImpl::Round {
+  std::vector<std::unique_ptr<Request>> requests;
+  PendingBounds pending;
+  std::string chunk;                     // encoded frames for the current segment, not yet written
+  std::vector<PendingRecord> unapplied;  // written (or in `chunk`), applied after the sync
+  uint64_t bytes = 0;
+  bool want_sync = false;
+  bool reclaim = false;
+  Status status;
+};
+
+bool LogStoreImpl::TakeRequests(Round* round, bool wait) {
+  std::unique_lock<std::mutex> l(queue_mu_);
+  if (wait) queue_cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
+  bool took = false;
+  while (!queue_.empty() && (round->requests.empty() || round->bytes < options_.max_round_bytes)) {
+    for (const auto& e : queue_.front()->entries().entries()) round->bytes += e.payload.size() + 32;
+    round->requests.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    took = true;
+  }
+  return took;
+}
+
 void LogStoreImpl::WriterLoop() {
-  std::vector<std::unique_ptr<Request>> round;
   while (true) {
+    Round round;
+    if (!TakeRequests(&round, /*wait=*/true)) return;  // stopping, and nothing left to write
     {
-      std::unique_lock<std::mutex> l(queue_mu_);
-      queue_cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      size_t bytes = 0;
-      while (!queue_.empty() && (round.empty() || bytes < options_.max_round_bytes)) {
-        for (const auto& e : queue_.front()->batch.entries()) bytes += e.payload.size() + 32;
-        round.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      std::lock_guard<std::mutex> l(queue_mu_);
+      round.status = poisoned_;
+    }
+    size_t encoded = 0;
+    while (round.status.ok()) {
+      for (; encoded < round.requests.size() && round.status.ok(); ++encoded) {
+        EncodeIntoRound(round.requests[encoded].get(), &round);
+      }
+      if (round.status.ok() && !round.chunk.empty()) round.status = WriteChunk(&round);
+      // Group commit: requests that arrived while this round was being written
+      // join it before its fdatasync rather than wait for the next one.
+      if (!round.status.ok() || !round.want_sync || !TakeRequests(&round, /*wait=*/false)) break;
+    }
+    if (round.status.ok() && round.want_sync && !round.unapplied.empty()) {
+      round.status = active_->file()->DataSync();
+      fsyncs_++;
+      sync_rounds_++;
+    }
+    if (round.status.ok()) {
+      ApplyRound(&round);
+    } else {
+      std::lock_guard<std::mutex> l(queue_mu_);
+      if (poisoned_.ok())
+        poisoned_ = round.status.WithContext("log writes stopped after an I/O error");
+      for (auto& r : round.requests) {
+        if (r->status.ok()) r->status = poisoned_;
       }
     }
-    ProcessRound(round);
-    for (auto& req : round) {
+    if (round.reclaim && options_.reclaim_segments) checkpointer_->RequestReclaim();
+    for (auto& req : round.requests) {
       auto done = std::move(req->done);
       if (done) done(req->status);
     }
-    round.clear();
   }
 }
 
@@ -291,7 +336,7 @@ Status LogStoreImpl::CheckRequest(Request& req, PendingBounds* pending) const {
     case Request::kAppend: {
       // Check the whole batch before changing `pending`: a bad batch is refused whole.
       std::unordered_map<uint64_t, uint64_t> last;
-      for (const auto& e : req.batch.entries()) {
+      for (const auto& e : req.entries().entries()) {
         auto it = last.find(e.group);
         const uint64_t prev = it != last.end() ? it->second : bounds(e.group).second;
         if (e.index != prev + 1) {
@@ -346,133 +391,81 @@ Status LogStoreImpl::CheckRequest(Request& req, PendingBounds* pending) const {
   return Status::OK();
 }
 
-// Encodes a request as one batch frame (empty when it changes nothing).
-void LogStoreImpl::EncodeRequest(const Request& req, std::string* frame,
-                                 std::vector<uint32_t>* record_offsets) const {
-  frame->assign(kFrameHeaderSize, '\0');
-  record_offsets->clear();
-  auto add = [&](const Record& r) {
-    record_offsets->push_back(static_cast<uint32_t>(frame->size()));
-    EncodeRecord(frame, r);
-  };
+// The records a request writes (none for a barrier). Payloads view the request's batch.
+void LogStoreImpl::RecordsOf(const Request& req, std::vector<Record>* out) {
+  out->clear();
   switch (req.kind) {
     case Request::kAppend:
-      for (const auto& e : req.batch.entries()) {
-        add(Record{RecordType::kEntry, e.group, e.index, e.term, e.payload});
+      for (const auto& e : req.entries().entries()) {
+        out->push_back(Record{RecordType::kEntry, e.group, e.index, e.term, e.payload});
       }
       break;
     case Request::kTruncateSuffix:
-      add(Record{RecordType::kTruncateSuffix, req.group, req.a, 0, {}});
+      out->push_back(Record{RecordType::kTruncateSuffix, req.group, req.a, 0, {}});
       break;
     case Request::kTruncatePrefix:
-      add(Record{RecordType::kTruncatePrefix, req.group, req.a, 0, {}});
+      out->push_back(Record{RecordType::kTruncatePrefix, req.group, req.a, 0, {}});
       break;
     case Request::kReset:
-      add(Record{RecordType::kReset, req.group, req.a, 0, {}});
+      out->push_back(Record{RecordType::kReset, req.group, req.a, 0, {}});
       break;
     case Request::kHardState:
-      add(Record{RecordType::kHardState, req.group, req.a, req.b, {}});
+      out->push_back(Record{RecordType::kHardState, req.group, req.a, req.b, {}});
       break;
     case Request::kBarrier:
       break;
   }
-  if (record_offsets->empty()) {
-    frame->clear();
-    return;
-  }
-  EncodeFrameHeader(frame->data(), kFrameBatch,
-                    static_cast<uint32_t>(frame->size() - kFrameHeaderSize),
-                    static_cast<uint32_t>(record_offsets->size()));
 }
 
-void LogStoreImpl::ProcessRound(std::vector<std::unique_ptr<Request>>& round) {
-  {
-    std::lock_guard<std::mutex> l(queue_mu_);
-    if (!poisoned_.ok()) {
-      for (auto& r : round) r->status = poisoned_;
-      return;
+void LogStoreImpl::EncodeIntoRound(Request* req, Round* round) {
+  req->status = CheckRequest(*req, &round->pending);
+  if (!req->status.ok() || req->noop) return;
+  round->reclaim |= req->kind == Request::kTruncatePrefix || req->kind == Request::kReset;
+  std::vector<Record>& records = scratch_records_;
+  RecordsOf(*req, &records);
+  if (records.empty()) return;
+  size_t frame_size = kFrameHeaderSize;
+  for (const Record& r : records) frame_size += EncodedRecordSize(r);
+  // Keep room for the end marker; roll over when the frame does not fit
+  // (unless the segment is empty: an oversized frame gets a segment to itself).
+  const uint64_t need = frame_size + kFrameHeaderSize;
+  const uint64_t at = write_offset_ + round->chunk.size();
+  if (at + need > active_capacity_ && at > kSegmentHeaderSize) {
+    if (!round->chunk.empty()) round->status = WriteChunk(round);
+    if (round->status.ok()) {
+      // The old segment's records become durable with its seal; apply them
+      // before its mem-table is frozen.
+      round->status = Rollover(need, round);
     }
+    if (!round->status.ok()) return;
   }
-  PendingBounds pending;
-  bool want_sync = false;
-  struct Encoded {
-    Request* req;
-    std::string frame;
-    std::vector<uint32_t> offsets;
-  };
-  std::vector<Encoded> encoded;
-  for (auto& r : round) {
-    r->status = CheckRequest(*r, &pending);
-    if (!r->status.ok()) continue;
-    if (r->noop) continue;
-    Encoded e{r.get(), {}, {}};
-    EncodeRequest(*r, &e.frame, &e.offsets);
-    if (e.frame.empty()) continue;
-    want_sync |= r->sync;
-    encoded.push_back(std::move(e));
+  const size_t frame_start = round->chunk.size();
+  round->chunk.resize(frame_start + kFrameHeaderSize);
+  for (const Record& r : records) {
+    const uint64_t offset = write_offset_ + round->chunk.size();
+    EncodeRecord(&round->chunk, r);
+    round->unapplied.push_back(
+        PendingRecord{r.type, r.group, r.a, r.b, active_, static_cast<uint32_t>(offset)});
   }
-
-  // Frames go out in chunks, one per segment they land in; a chunk is applied
-  // to the mem-tables once written (and synced, for the last one).
-  Status s;
-  std::string chunk;
-  std::vector<const Encoded*> chunk_reqs;
-  auto flush_chunk = [&](bool sync) -> Status {
-    if (!chunk.empty()) {
-      SILT_RETURN_IF_ERROR(active_->file()->WriteAt(write_offset_, chunk));
-    }
-    if (sync && !chunk_reqs.empty()) {
-      SILT_RETURN_IF_ERROR(active_->file()->DataSync());
-      fsyncs_++;
-      sync_rounds_++;
-    }
-    uint64_t at = write_offset_;
-    for (const Encoded* e : chunk_reqs) {
-      ApplyFrame(e->frame, at, e->offsets);
-      at += e->frame.size();
-      batches_written_++;
-    }
-    write_offset_ += chunk.size();
-    chunk.clear();
-    chunk_reqs.clear();
-    return Status::OK();
-  };
-  for (const Encoded& e : encoded) {
-    const uint64_t need = e.frame.size() + kFrameHeaderSize;  // room for the end marker too
-    if (write_offset_ + chunk.size() + need > active_capacity_ &&
-        write_offset_ + chunk.size() > kSegmentHeaderSize) {
-      s = flush_chunk(false);
-      if (s.ok()) s = Rollover(need);
-      if (!s.ok()) break;
-    }
-    chunk_reqs.push_back(&e);
-    chunk.append(e.frame);
-  }
-  if (s.ok()) s = flush_chunk(want_sync);
-  if (!s.ok()) {
-    std::lock_guard<std::mutex> l(queue_mu_);
-    poisoned_ = s.WithContext("log writes stopped after an I/O error");
-    for (auto& r : round) {
-      if (r->status.ok()) r->status = poisoned_;
-    }
-  }
-  bool reclaim = false;
-  for (const Encoded& e : encoded) {
-    reclaim |= e.req->kind == Request::kTruncatePrefix || e.req->kind == Request::kReset;
-  }
-  if (reclaim && options_.reclaim_segments) checkpointer_->RequestReclaim();
+  EncodeFrameHeader(round->chunk.data() + frame_start, kFrameBatch,
+                    static_cast<uint32_t>(frame_size - kFrameHeaderSize),
+                    static_cast<uint32_t>(records.size()));
+  round->want_sync |= req->sync;
+  batches_written_++;
 }
 
-void LogStoreImpl::ApplyFrame(std::string_view frame, uint64_t frame_offset,
-                              const std::vector<uint32_t>& record_offsets) {
-  for (uint32_t rel : record_offsets) {
-    Record r;
-    size_t size;
-    // The frame was encoded by this process; decoding it cannot fail.
-    Status s = DecodeRecord(frame.substr(rel), active_->path(), frame_offset + rel, &r, &size);
-    if (!s.ok()) std::abort();
-    ApplyRecord(r, active_, static_cast<uint32_t>(frame_offset + rel));
+Status LogStoreImpl::WriteChunk(Round* round) {
+  SILT_RETURN_IF_ERROR(active_->file()->WriteAt(write_offset_, round->chunk));
+  write_offset_ += round->chunk.size();
+  round->chunk.clear();
+  return Status::OK();
+}
+
+void LogStoreImpl::ApplyRound(Round* round) {
+  for (const PendingRecord& p : round->unapplied) {
+    ApplyRecord(Record{p.type, p.group, p.a, p.b, {}}, p.segment, p.offset);
   }
+  round->unapplied.clear();
 }
 
 void LogStoreImpl::ApplyRecord(const Record& r, const std::shared_ptr<SegmentFile>& segment,
@@ -555,8 +548,9 @@ Status LogStoreImpl::CreateSegment(uint64_t number, uint64_t min_size) {
   return Status::OK();
 }
 
-Status LogStoreImpl::Rollover(uint64_t need) {
+Status LogStoreImpl::Rollover(uint64_t need, Round* round) {
   SILT_RETURN_IF_ERROR(Seal());
+  if (round != nullptr) ApplyRound(round);
   FrozenSegment frozen = FreezeActive();
   SILT_RETURN_IF_ERROR(CreateSegment(active_->number() + 1, need));
   return checkpointer_->Enqueue(std::move(frozen));

@@ -62,7 +62,9 @@ class LogStoreImpl final : public LogStore {
   struct Request {
     enum Kind { kAppend, kTruncateSuffix, kTruncatePrefix, kReset, kHardState, kBarrier };
     Kind kind = kAppend;
-    LogBatch batch;
+    LogBatch batch;                       // owned (AppendAsync), or
+    const LogBatch* batch_ref = nullptr;  // the caller's (Append waits for it)
+    const LogBatch& entries() const { return batch_ref ? *batch_ref : batch; }
     uint64_t group = 0, a = 0, b = 0;
     bool sync = true;
     std::function<void(Status)> done;
@@ -85,18 +87,30 @@ class LogStoreImpl final : public LogStore {
   Stripe& StripeFor(uint64_t group) const;
 
   // Writer thread.
+  struct Round;
+  // A record written by the current round, applied to the mem-tables after
+  // its fdatasync (no need to decode and re-check what was just encoded).
+  struct PendingRecord {
+    RecordType type;
+    uint64_t group, a, b;
+    std::shared_ptr<SegmentFile> segment;
+    uint32_t offset;
+  };
   void WriterLoop();
-  void ProcessRound(std::vector<std::unique_ptr<Request>>& round);
+  // Moves queued requests into the round (waiting for one if `wait`).
+  bool TakeRequests(Round* round, bool wait);
   Status CheckRequest(Request& req, PendingBounds* pending) const;
-  void EncodeRequest(const Request& req, std::string* frame,
-                     std::vector<uint32_t>* record_offsets) const;
-  void ApplyFrame(std::string_view frame, uint64_t frame_offset,
-                  const std::vector<uint32_t>& record_offsets);
+  static void RecordsOf(const Request& req, std::vector<Record>* out);
+  void EncodeIntoRound(Request* req, Round* round);
+  Status WriteChunk(Round* round);
+  void ApplyRound(Round* round);
   void ApplyRecord(const Record& r, const std::shared_ptr<SegmentFile>& segment, uint32_t offset);
   Status Seal();
   FrozenSegment FreezeActive();
   Status CreateSegment(uint64_t number, uint64_t min_size);
-  Status Rollover(uint64_t need);
+  // Seals the current segment, applies `round`'s written records, freezes the
+  // mem-table for the checkpointer and starts the next segment.
+  Status Rollover(uint64_t need, Round* round);
 
   // Checkpointer thread.
   void StartCheckpointer();
@@ -122,6 +136,7 @@ class LogStoreImpl final : public LogStore {
   std::vector<std::unique_ptr<Stripe>> stripes_;
 
   // Owned by the writer thread (and by Recover before it starts).
+  std::vector<Record> scratch_records_;
   std::shared_ptr<SegmentFile> active_;
   uint64_t active_capacity_ = 0;
   uint64_t write_offset_ = 0;
