@@ -1,0 +1,2 @@
+# Fuzz targets of src/table/ (included by fuzz/CMakeLists.txt).
+silt_add_fuzzer(table_block_fuzz SOURCES table_block_fuzz.cc LIBS silt_table)

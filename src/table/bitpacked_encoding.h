@@ -1,0 +1,26 @@
+// Frame-of-reference bit-packing for bool and the integer types (int32,
+// int64, decimal, date, timestamp); docs/rowset_format.md, "bit-packed":
+//
+//   fixed64 reference (the minimum non-null value, as int64; 0 if none),
+//   u8 width W (the bits of max - min), then n deltas value - reference
+//   bit-packed at W bits. Null rows have delta 0.
+//
+// A block of equal values has W = 0 and no packed bytes at all.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "common/coding.h"
+#include "table/column_vector.h"
+
+namespace silt {
+
+void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, std::string* out);
+
+// Reads a bit-packed payload for n rows and appends them to out. Corruption
+// if W is wider than the type (1 for bool, 32 for int32, 64 for int64), the
+// reference does not fit the type, or the bytes run out.
+Status DecodeBitPacked(ByteReader* r, size_t n, ColumnVector* out);
+
+}  // namespace silt
