@@ -199,6 +199,8 @@ Status LogStoreImpl::Recover() {
         auto file,
         SegmentFile::Open(env_, JoinPath(segments_dir_, SegmentFileName(number, generation)),
                           number, generation, /*writable=*/number == last_number));
+    // Closed segments are immutable: reads decode them from a mapping.
+    if (number != last_number) SILT_RETURN_IF_ERROR(file->MapForReads());
     SegmentInfo& info = segments_[number];
     info.file = std::move(file);
     if (index_names.count(number) != 0) {

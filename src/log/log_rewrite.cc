@@ -144,6 +144,7 @@ Status LogStoreImpl::RewriteSegment(uint64_t number) {
   SILT_RETURN_IF_ERROR(env_->SyncDir(segments_dir_));
   fsyncs_ += 2;
   SILT_ASSIGN_OR_RETURN(auto segment, SegmentFile::Open(env_, path, number, generation, false));
+  SILT_RETURN_IF_ERROR(segment->MapForReads());
   std::vector<const std::vector<uint32_t>*> offset_ptrs;
   for (const auto& v : offsets) offset_ptrs.push_back(&v);
   const std::string index_path = JoinPath(index_dir_, IndexFileName(number, generation));

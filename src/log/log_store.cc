@@ -550,6 +550,7 @@ Status LogStoreImpl::CreateSegment(uint64_t number, uint64_t min_size) {
 
 Status LogStoreImpl::Rollover(uint64_t need, Round* round) {
   SILT_RETURN_IF_ERROR(Seal());
+  SILT_RETURN_IF_ERROR(active_->MapForReads());
   if (round != nullptr) ApplyRound(round);
   FrozenSegment frozen = FreezeActive();
   SILT_RETURN_IF_ERROR(CreateSegment(active_->number() + 1, need));

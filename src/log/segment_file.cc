@@ -44,31 +44,48 @@ Result<std::shared_ptr<SegmentFile>> SegmentFile::Open(Env* env, const std::stri
   return std::shared_ptr<SegmentFile>(new SegmentFile(std::move(file), number, generation));
 }
 
+Status SegmentFile::MapForReads() {
+  if (mapped_.load(std::memory_order_acquire) != nullptr) return Status::OK();
+  SILT_ASSIGN_OR_RETURN(map_, file_->Map());
+  mapped_.store(map_.get(), std::memory_order_release);
+  return Status::OK();
+}
+
 Status SegmentFile::ReadRecord(uint64_t offset, Record* record, std::string* payload) const {
-  // Most records fit in one read; a longer one takes a second read of its exact size.
-  std::string buf(4096, '\0');
-  SILT_ASSIGN_OR_RETURN(size_t n, file_->ReadAt(offset, std::span<char>(buf.data(), buf.size())));
-  buf.resize(n);
-  ByteReader in(buf, path(), offset);
-  uint8_t type;
-  uint64_t group, a, b, len;
-  SILT_RETURN_IF_ERROR(in.ReadU8(&type));
-  SILT_RETURN_IF_ERROR(in.ReadVarint64(&group));
-  SILT_RETURN_IF_ERROR(in.ReadVarint64(&a));
-  SILT_RETURN_IF_ERROR(in.ReadVarint64(&b));
-  SILT_RETURN_IF_ERROR(in.ReadVarint64(&len));
-  const uint64_t total = in.pos() + len + kRecordTrailerSize;
-  if (total > buf.size()) {
-    SILT_ASSIGN_OR_RETURN(uint64_t file_size, file_->Size());
-    if (offset + total > file_size) {
-      return Status::Corruption(
-          path(), offset, fmt::format("record of {} bytes runs past the end of the file", total));
+  std::string_view data;
+  char stack_buf[4096];
+  std::string heap_buf;
+  if (const MappedRegion* map = mapped_.load(std::memory_order_acquire);
+      map != nullptr && offset < map->data().size()) {
+    data = map->data().substr(offset);  // a sealed segment: no system call
+  } else {
+    // Most records fit in one read into a stack buffer; a longer one takes a
+    // second read of its exact size.
+    SILT_ASSIGN_OR_RETURN(size_t n,
+                          file_->ReadAt(offset, std::span<char>(stack_buf, sizeof(stack_buf))));
+    data = std::string_view(stack_buf, n);
+    ByteReader in(data, path(), offset);
+    uint8_t type;
+    uint64_t group, a, b, len;
+    SILT_RETURN_IF_ERROR(in.ReadU8(&type));
+    SILT_RETURN_IF_ERROR(in.ReadVarint64(&group));
+    SILT_RETURN_IF_ERROR(in.ReadVarint64(&a));
+    SILT_RETURN_IF_ERROR(in.ReadVarint64(&b));
+    SILT_RETURN_IF_ERROR(in.ReadVarint64(&len));
+    const uint64_t total = in.pos() + len + kRecordTrailerSize;
+    if (total > data.size()) {
+      SILT_ASSIGN_OR_RETURN(uint64_t file_size, file_->Size());
+      if (offset + total > file_size) {
+        return Status::Corruption(
+            path(), offset, fmt::format("record of {} bytes runs past the end of the file", total));
+      }
+      heap_buf.resize(total);
+      SILT_RETURN_IF_ERROR(file_->ReadExact(offset, std::span<char>(heap_buf.data(), total)));
+      data = heap_buf;
     }
-    buf.resize(total);
-    SILT_RETURN_IF_ERROR(file_->ReadExact(offset, std::span<char>(buf.data(), buf.size())));
   }
   size_t size;
-  SILT_RETURN_IF_ERROR(DecodeRecord(buf, path(), offset, record, &size));
+  SILT_RETURN_IF_ERROR(DecodeRecord(data, path(), offset, record, &size));
   if (payload != nullptr) {
     payload->assign(record->payload);
     record->payload = *payload;

@@ -6,6 +6,7 @@
 // their byte offset, which the mem-tables and index files store.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,10 @@ class SegmentFile {
   const std::string& path() const { return file_->path(); }
   File* file() const { return file_.get(); }
 
+  // Maps the file for reads once it is sealed (immutable): reads then decode
+  // in place instead of calling pread. Safe while other threads read.
+  Status MapForReads();
+
   // Reads and verifies the record at offset. `payload` (if non-null) receives
   // a copy of the payload; the record's payload view points into it.
   Status ReadRecord(uint64_t offset, Record* record, std::string* payload) const;
@@ -43,6 +48,8 @@ class SegmentFile {
       : file_(std::move(file)), number_(number), generation_(generation) {}
 
   std::unique_ptr<File> file_;
+  std::unique_ptr<MappedRegion> map_;                 // set once by MapForReads
+  std::atomic<const MappedRegion*> mapped_{nullptr};  // published after map_ is set
   uint64_t number_;
   uint32_t generation_;
 };
