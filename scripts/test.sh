@@ -49,7 +49,7 @@ if [ "${SILT_SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzz: build (clang, libFuzzer)"
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DSILT_FUZZ=ON -DSILT_FUZZ_SECONDS="${SILT_FUZZ_SECONDS:-20}" >/dev/null
-  cmake --build build-fuzz -j "$JOBS"
+  cmake --build build-fuzz --target fuzz_targets -j "$JOBS"
   run_ctest fuzz build-fuzz -L fuzz
 fi
 
