@@ -59,8 +59,11 @@ class File {
   // for lack of space; the file's size grows to cover it (zero-filled).
   virtual Status Allocate(uint64_t offset, uint64_t len) = 0;
   virtual Result<uint64_t> Size() const = 0;
-  // A read-only view of the file's current contents.
+  // A read-only view of the file's current contents (its current size).
   virtual Result<std::unique_ptr<MappedRegion>> Map() const = 0;
+  // True when a view from Map() also shows later writes to the bytes it
+  // covers (a shared memory mapping); false when it is a copy.
+  virtual bool MapIsLive() const { return false; }
 
   // Reads exactly dst.size() bytes at offset, or fails with Corruption naming
   // the file and offset when the file ends first.

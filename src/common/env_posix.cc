@@ -118,6 +118,8 @@ class PosixFile final : public File {
     return static_cast<uint64_t>(st.st_size);
   }
 
+  bool MapIsLive() const override { return true; }  // MAP_SHARED
+
   Result<std::unique_ptr<MappedRegion>> Map() const override {
     SILT_ASSIGN_OR_RETURN(uint64_t size, Size());
     if (size == 0)

@@ -288,6 +288,7 @@ Status LogStoreImpl::Recover() {
   if (last_number == 0) return CreateSegment(1, 0);
   if (last_number < replay_from || scan.sealed) {
     // The last segment was closed: start the next one.
+    SILT_RETURN_IF_ERROR(tail_file->MapForReads());
     active_ = tail_file;
     if (last_number >= replay_from) SILT_RETURN_IF_ERROR(checkpointer_->Enqueue(FreezeActive()));
     return CreateSegment(last_number + 1, 0);
@@ -300,6 +301,7 @@ Status LogStoreImpl::Recover() {
   SILT_RETURN_IF_ERROR(file->Allocate(0, capacity));
   SILT_RETURN_IF_ERROR(file->Sync());
   fsyncs_++;
+  if (tail_file->live_map()) SILT_RETURN_IF_ERROR(tail_file->MapForReads());
   active_ = tail_file;
   active_capacity_ = capacity;
   write_offset_ = end;

@@ -537,6 +537,7 @@ Status LogStoreImpl::CreateSegment(uint64_t number, uint64_t min_size) {
   const std::string path = JoinPath(segments_dir_, SegmentFileName(number, 0));
   SILT_ASSIGN_OR_RETURN(auto segment, SegmentFile::Create(env_, path, number, 0, size));
   fsyncs_++;
+  if (segment->live_map()) SILT_RETURN_IF_ERROR(segment->MapForReads());
   SILT_RETURN_IF_ERROR(env_->SyncDir(segments_dir_));
   fsyncs_++;
   active_ = std::move(segment);

@@ -45,19 +45,36 @@ Result<std::shared_ptr<SegmentFile>> SegmentFile::Open(Env* env, const std::stri
 }
 
 Status SegmentFile::MapForReads() {
-  if (mapped_.load(std::memory_order_acquire) != nullptr) return Status::OK();
-  SILT_ASSIGN_OR_RETURN(map_, file_->Map());
-  mapped_.store(map_.get(), std::memory_order_release);
+  std::lock_guard<std::mutex> l(maps_mu_);
+  SILT_ASSIGN_OR_RETURN(uint64_t size, file_->Size());
+  if (!maps_.empty() && maps_.back()->data().size() == size) return Status::OK();
+  SILT_ASSIGN_OR_RETURN(auto map, file_->Map());
+  maps_.push_back(std::move(map));
+  mapped_.store(maps_.back().get(), std::memory_order_release);
   return Status::OK();
+}
+
+// Whether the record starting at data[0] ends within data (its header parses
+// and its payload and checksum fit). Records that do not are read with pread:
+// a live mapping may be shorter than a segment that grew.
+static bool RecordFits(std::string_view data) {
+  ByteReader in(data);
+  uint8_t type;
+  uint64_t v, len;
+  if (!in.ReadU8(&type).ok() || !in.ReadVarint64(&v).ok() || !in.ReadVarint64(&v).ok() ||
+      !in.ReadVarint64(&v).ok() || !in.ReadVarint64(&len).ok()) {
+    return false;
+  }
+  return len <= in.remaining() && in.remaining() - len >= kRecordTrailerSize;
 }
 
 Status SegmentFile::ReadRecord(uint64_t offset, Record* record, std::string* payload) const {
   std::string_view data;
   char stack_buf[4096];
   std::string heap_buf;
-  if (const MappedRegion* map = mapped_.load(std::memory_order_acquire);
-      map != nullptr && offset < map->data().size()) {
-    data = map->data().substr(offset);  // a sealed segment: no system call
+  const MappedRegion* map = mapped_.load(std::memory_order_acquire);
+  if (map != nullptr && offset < map->data().size() && RecordFits(map->data().substr(offset))) {
+    data = map->data().substr(offset);  // decoded in place: no system call
   } else {
     // Most records fit in one read into a stack buffer; a longer one takes a
     // second read of its exact size.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,9 +36,12 @@ class SegmentFile {
   const std::string& path() const { return file_->path(); }
   File* file() const { return file_.get(); }
 
-  // Maps the file for reads once it is sealed (immutable): reads then decode
-  // in place instead of calling pread. Safe while other threads read.
+  // Maps the file so that reads decode records in place instead of calling
+  // pread: once sealed (immutable), or at once for the current segment when
+  // the Env's mappings show later writes (MapIsLive). Maps again if the file
+  // grew past the last mapping. Safe while other threads read.
   Status MapForReads();
+  bool live_map() const { return file_->MapIsLive(); }
 
   // Reads and verifies the record at offset. `payload` (if non-null) receives
   // a copy of the payload; the record's payload view points into it.
@@ -48,8 +52,11 @@ class SegmentFile {
       : file_(std::move(file)), number_(number), generation_(generation) {}
 
   std::unique_ptr<File> file_;
-  std::unique_ptr<MappedRegion> map_;                 // set once by MapForReads
-  std::atomic<const MappedRegion*> mapped_{nullptr};  // published after map_ is set
+  // Every mapping made stays alive with the file (a reader may still use an
+  // older one); `mapped_` publishes the newest. maps_mu_ serialises MapForReads.
+  std::mutex maps_mu_;
+  std::vector<std::unique_ptr<MappedRegion>> maps_;
+  std::atomic<const MappedRegion*> mapped_{nullptr};
   uint64_t number_;
   uint32_t generation_;
 };

@@ -16,13 +16,17 @@ namespace {
 using test::LogModel;
 using test::LogPayload;
 
-void RunModel(uint64_t seed, int steps, uint64_t segment_size) {
+// On the fault-injecting Env (with power cuts), or on the real file system
+// (where segments are read through shared mappings) when `posix` is set.
+void RunModel(uint64_t seed, int steps, uint64_t segment_size, bool posix = false) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   FaultInjectionEnv env;
-  LogOptions options = test::SmallLogOptions(&env, segment_size);
+  test::TempDir tmp;
+  LogOptions options = test::SmallLogOptions(posix ? Env::Default() : &env, segment_size);
+  const std::string dir = posix ? tmp.path() + "/log" : "/log";
   options.stripes = 1 + static_cast<int>(seed % 4);
   auto open = [&] {
-    auto r = LogStore::Open("/log", options);
+    auto r = LogStore::Open(dir, options);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return std::move(r).value();
   };
@@ -78,7 +82,7 @@ void RunModel(uint64_t seed, int steps, uint64_t segment_size) {
       log.reset();  // clean close
       log = open();
     } else if (op < 94) {
-      if (all_synced) {
+      if (all_synced && !posix) {
         log.reset();
         env.PowerCut();
         log = open();
@@ -100,6 +104,11 @@ TEST(LogModelTest, RandomOperationsSmallSegments) {
 
 TEST(LogModelTest, RandomOperationsEightKiBSegments) {
   for (uint64_t seed = 100; seed <= 103; ++seed) RunModel(seed, 300, 8192);
+}
+
+TEST(LogModelTest, RandomOperationsOnTheRealFileSystem) {
+  for (uint64_t seed = 300; seed <= 302; ++seed) RunModel(seed, 250, 4096, /*posix=*/true);
+  RunModel(303, 150, 1 << 20, /*posix=*/true);
 }
 
 TEST(LogModelTest, RandomOperationsLargeSegments) {
