@@ -1,0 +1,169 @@
+// SnapshotSink: writes one snapshot inside ROOT/<id>.tmp and persists it
+// (docs/snapshot_layout.md, "Persist").
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/hash.h"
+#include "common/path.h"
+#include "snapshot/snapshot_file_names.h"
+#include "snapshot/snapshot_meta.h"
+#include "snapshot/snapshot_store.h"
+
+namespace silt {
+
+namespace {
+
+// Size and XXH3 of a file, read back in chunks (the Sink does not see how
+// callers such as the WAL compactor write their files).
+Status HashFile(const File& file, uint64_t* size, uint64_t* xxh3) {
+  Hasher64 hasher;
+  std::string buf(1 << 20, '\0');
+  uint64_t offset = 0;
+  for (;;) {
+    SILT_ASSIGN_OR_RETURN(size_t n, file.ReadAt(offset, std::span<char>(buf.data(), buf.size())));
+    if (n == 0) break;
+    hasher.Update(std::string_view(buf.data(), n));
+    offset += n;
+  }
+  *size = offset;
+  *xxh3 = hasher.Digest();
+  return Status::OK();
+}
+
+bool ValidFileName(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+         name != kSnapshotMetaFileName;
+}
+
+class SnapshotSinkImpl final : public SnapshotSink {
+ public:
+  SnapshotSinkImpl(std::shared_ptr<SnapshotStoreState> state, SnapshotInfo info)
+      : state_(std::move(state)),
+        info_(std::move(info)),
+        final_dir_(state_->DirOf(info_.id)),
+        dir_(final_dir_ + std::string(kSnapshotTmpSuffix)) {}
+
+  ~SnapshotSinkImpl() override {
+    if (!done_) Cancel().ok();
+  }
+
+  const std::string& id() const override { return info_.id; }
+  SnapshotKind kind() const override { return info_.kind; }
+  const std::string& dir() const override { return dir_; }
+
+  Result<File*> CreateFile(const std::string& name) override {
+    if (done_) return Status::InvalidArgument("snapshot sink already closed");
+    if (!ValidFileName(name)) {
+      return Status::InvalidArgument(fmt::format("bad snapshot data file name '{}'", name));
+    }
+    if (files_.count(name) != 0) {
+      return Status::AlreadyExists(fmt::format("{}: already created", JoinPath(dir_, name)));
+    }
+    SILT_ASSIGN_OR_RETURN(auto file,
+                          state_->env->NewFile(JoinPath(dir_, name), OpenMode::kCreateNew));
+    File* raw = file.get();
+    files_[name] = std::move(file);
+    return raw;
+  }
+
+  Status Append(const std::string& name, std::string_view data) override {
+    auto it = files_.find(name);
+    File* file;
+    if (it == files_.end()) {
+      SILT_ASSIGN_OR_RETURN(file, CreateFile(name));
+    } else {
+      file = it->second.get();
+    }
+    return file->Append(data);
+  }
+
+  void SetAttribute(const std::string& key, const std::string& value) override {
+    info_.attributes[key] = value;
+  }
+
+  Status Close() override {
+    if (done_) return Status::InvalidArgument("snapshot sink already closed");
+    bool renamed = false;
+    Status st = Persist(&renamed);
+    done_ = true;
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->sink_open = false;
+    if (!st.ok()) {
+      // Best effort: the store is consistent whatever happens here, because
+      // Recover removes the .tmp directory and sets the flag itself.
+      files_.clear();
+      if (!renamed) state_->env->RemoveAll(dir_).ok();
+      state_->SetFullNeededLocked().ok();
+      return st.WithContext(fmt::format("persist snapshot {}", info_.id));
+    }
+    return Status::OK();
+  }
+
+  void Abandon() override {
+    if (done_) return;
+    done_ = true;
+    files_.clear();
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->sink_open = false;
+  }
+
+  Status Cancel() override {
+    if (done_) return Status::OK();
+    done_ = true;
+    files_.clear();
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->sink_open = false;
+    // The caller may have consumed the source (checkpointed its WAL), so the
+    // next snapshot must not be incremental.
+    Status st = state_->SetFullNeededLocked();
+    Status rm = state_->env->RemoveAll(dir_);
+    if (rm.ok()) rm = state_->env->SyncDir(state_->root);
+    return st.ok() ? rm : st;
+  }
+
+ private:
+  Status Persist(bool* renamed) {
+    Env* env = state_->env;
+    info_.files.clear();
+    for (auto& [name, file] : files_) {
+      SILT_RETURN_IF_ERROR(file->Sync());
+      SnapshotFileInfo f;
+      f.name = name;
+      SILT_RETURN_IF_ERROR(HashFile(*file, &f.size, &f.xxh3));
+      info_.files.push_back(std::move(f));
+    }
+    files_.clear();
+    {
+      const std::string meta_path = JoinPath(dir_, kSnapshotMetaFileName);
+      SILT_ASSIGN_OR_RETURN(auto meta, env->NewFile(meta_path, OpenMode::kCreateNew));
+      SILT_RETURN_IF_ERROR(meta->Append(EncodeSnapshotMeta(info_)));
+      SILT_RETURN_IF_ERROR(meta->Sync());
+    }
+    SILT_RETURN_IF_ERROR(env->SyncDir(dir_));
+    std::lock_guard<std::mutex> lock(state_->mu);
+    SILT_RETURN_IF_ERROR(env->RenameFile(dir_, final_dir_));
+    *renamed = true;
+    SILT_RETURN_IF_ERROR(env->SyncDir(state_->root));
+    // Only now is a full snapshot durable, so only now may the flag go; a
+    // crash before this leaves it set, which merely costs one more full.
+    if (info_.kind == SnapshotKind::kFull) SILT_RETURN_IF_ERROR(state_->ClearFullNeededLocked());
+    return Status::OK();
+  }
+
+  std::shared_ptr<SnapshotStoreState> state_;
+  SnapshotInfo info_;
+  const std::string final_dir_;
+  const std::string dir_;
+  std::map<std::string, std::unique_ptr<File>> files_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<SnapshotSink> NewSnapshotSink(std::shared_ptr<SnapshotStoreState> state,
+                                              SnapshotInfo info) {
+  return std::make_unique<SnapshotSinkImpl>(std::move(state), std::move(info));
+}
+
+}  // namespace silt

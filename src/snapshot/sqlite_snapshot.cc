@@ -1,0 +1,451 @@
+// SqliteSnapshotStore (docs/snapshot_layout.md, "SQLite snapshots").
+#include "snapshot/sqlite_snapshot.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "common/hash.h"
+#include "common/path.h"
+#include "snapshot/sqlite_wal_apply.h"
+#include "snapshot/sqlite_wal_compactor.h"
+#include "snapshot/sqlite_wal_reader.h"
+
+namespace silt {
+
+namespace {
+
+constexpr size_t kCopyChunk = 1 << 20;
+// Attributes recorded in meta.json: a fingerprint of the source database
+// after the snapshot's checkpoint, to notice changes made outside the store.
+constexpr const char* kAttrSourceSize = "sqlite.source_size";
+constexpr const char* kAttrSourceFingerprint = "sqlite.source_fingerprint";
+constexpr const char* kAttrCompactedFrames = "sqlite.wal_frames";
+
+std::string WalPathOf(const std::string& db_path) { return db_path + "-wal"; }
+std::string ShmPathOf(const std::string& db_path) { return db_path + "-shm"; }
+
+Status RemoveIfExists(Env* env, const std::string& path) {
+  if (!env->FileExists(path)) return Status::OK();
+  return env->RemoveFile(path);
+}
+
+// Copies every byte of `from` to `out` (appending); returns the count.
+Result<uint64_t> CopyInto(Env* env, const std::string& from, File* out, Hasher64* hasher) {
+  SILT_ASSIGN_OR_RETURN(auto in, env->NewFile(from, OpenMode::kRead));
+  std::string buf(kCopyChunk, '\0');
+  uint64_t offset = 0;
+  for (;;) {
+    SILT_ASSIGN_OR_RETURN(size_t n, in->ReadAt(offset, std::span<char>(buf.data(), buf.size())));
+    if (n == 0) break;
+    const std::string_view chunk(buf.data(), n);
+    if (hasher != nullptr) hasher->Update(chunk);
+    SILT_RETURN_IF_ERROR(out->Append(chunk));
+    offset += n;
+  }
+  return offset;
+}
+
+// Copies `from` to `to` durably (to.tmp, synced, renamed, directory synced).
+// With expected != nullptr the copy's size and XXH3 must match it.
+Status CopyFileDurably(Env* env, const std::string& from, const std::string& to,
+                       const SnapshotFileInfo* expected) {
+  const std::string tmp = to + ".tmp";
+  {
+    SILT_ASSIGN_OR_RETURN(auto out, env->NewFile(tmp, OpenMode::kTruncate));
+    Hasher64 hasher;
+    SILT_ASSIGN_OR_RETURN(uint64_t n, CopyInto(env, from, out.get(), &hasher));
+    if (expected != nullptr && (n != expected->size || hasher.Digest() != expected->xxh3)) {
+      return Status::Corruption(
+          from, 0,
+          fmt::format("snapshot data file does not match its metadata ({} bytes xxh3 {:016x}, "
+                      "expected {} bytes xxh3 {:016x})",
+                      n, hasher.Digest(), expected->size, expected->xxh3));
+    }
+    SILT_RETURN_IF_ERROR(out->Sync());
+  }
+  SILT_RETURN_IF_ERROR(env->RenameFile(tmp, to));
+  return env->SyncDir(DirName(to));
+}
+
+// Size and a hash of the first and last page of the database: cheap, and it
+// changes when pages were checkpointed into it behind the store's back in all
+// but unusual cases (docs/snapshot_layout.md explains the limits).
+Status Fingerprint(Env* env, const std::string& db_path, uint64_t* size, uint64_t* hash) {
+  SILT_ASSIGN_OR_RETURN(auto f, env->NewFile(db_path, OpenMode::kRead));
+  SILT_ASSIGN_OR_RETURN(*size, f->Size());
+  uint64_t page_size = 4096;
+  if (*size >= 100) {
+    char hdr[2];
+    SILT_RETURN_IF_ERROR(f->ReadExact(16, std::span<char>(hdr, 2)));
+    const uint32_t p = (static_cast<uint8_t>(hdr[0]) << 8) | static_cast<uint8_t>(hdr[1]);
+    page_size = p == 1 ? 65536 : p;
+    if (page_size < 512) page_size = 512;
+  }
+  Hasher64 hasher;
+  std::string buf(std::min<uint64_t>(page_size, *size), '\0');
+  SILT_RETURN_IF_ERROR(f->ReadExact(0, std::span<char>(buf.data(), buf.size())));
+  hasher.Update(buf);
+  if (*size > page_size) {
+    const uint64_t last = (*size - 1) / page_size * page_size;
+    buf.resize(*size - last);
+    SILT_RETURN_IF_ERROR(f->ReadExact(last, std::span<char>(buf.data(), buf.size())));
+    hasher.Update(buf);
+  }
+  *hash = hasher.Digest();
+  return Status::OK();
+}
+
+// True if the database header (bytes 18 and 19) says WAL mode.
+Result<bool> IsWalModeDatabase(Env* env, const std::string& db_path) {
+  SILT_ASSIGN_OR_RETURN(auto f, env->NewFile(db_path, OpenMode::kRead));
+  char v[2];
+  SILT_ASSIGN_OR_RETURN(size_t n, f->ReadAt(18, std::span<char>(v, 2)));
+  return n == 2 && v[0] == 2 && v[1] == 2;
+}
+
+// A connection as the store uses them: no automatic checkpoint, none on close,
+// so WAL frames stay until the store checkpoints them itself.
+class StoreConnection {
+ public:
+  ~StoreConnection() {
+    if (db_ != nullptr) sqlite3_close(db_);
+  }
+  Status Open(const std::string& path) {
+    path_ = path;
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      return Error("open");
+    }
+    if (sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) != SQLITE_OK) {
+      return Error("SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE");
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    if (sqlite3_exec(db_, "PRAGMA wal_autocheckpoint=0", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Error("PRAGMA wal_autocheckpoint=0");
+    }
+    // A connection opens the WAL only when it first reads; a checkpoint on a
+    // connection that never read is a no-op in some SQLite versions.
+    if (sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
+        SQLITE_OK) {
+      return Error("read sqlite_master");
+    }
+    return Status::OK();
+  }
+  // PRAGMA wal_checkpoint(TRUNCATE): every frame into the database, WAL emptied.
+  Status CheckpointTruncate() {
+    int log = 0;
+    int done = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc == SQLITE_BUSY) {
+      return Status::Busy(fmt::format("{}: checkpoint blocked by another connection", path_));
+    }
+    if (rc != SQLITE_OK) return Error("wal_checkpoint(TRUNCATE)");
+    return Status::OK();
+  }
+  Status Close() {
+    const int rc = sqlite3_close(db_);
+    db_ = nullptr;
+    if (rc != SQLITE_OK) {
+      return Status::IOError(fmt::format("{}: sqlite3_close: {}", path_, sqlite3_errstr(rc)));
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status Error(const std::string& what) {
+    return Status::IOError(
+        fmt::format("{}: {}: {}", path_, what, db_ ? sqlite3_errmsg(db_) : "out of memory"));
+  }
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteSnapshotStore>> SqliteSnapshotStore::Open(
+    Env* env, const std::string& root, const SqliteSnapshotOptions& options) {
+  SILT_ASSIGN_OR_RETURN(auto store, SnapshotStore::Open(env, root, options.store));
+  std::unique_ptr<SqliteSnapshotStore> s(new SqliteSnapshotStore(env, std::move(store), options));
+  SILT_RETURN_IF_ERROR(s->FinishFold());
+  SILT_RETURN_IF_ERROR(s->store_->Reap().status());
+  return s;
+}
+
+Status SqliteSnapshotStore::CheckpointSource(const std::string& db_path) {
+  if (options_.checkpointer == SqliteSnapshotOptions::Checkpointer::kEnv) {
+    const std::string wal = WalPathOf(db_path);
+    if (IsEmptySqliteWal(env_, wal)) return Status::OK();
+    SILT_RETURN_IF_ERROR(ApplySqliteWalWithEnv(env_, wal, db_path).status());
+    SILT_ASSIGN_OR_RETURN(auto f, env_->NewFile(wal, OpenMode::kReadWrite));
+    SILT_RETURN_IF_ERROR(f->Truncate(0));
+    return f->Sync();
+  }
+  StoreConnection conn;
+  SILT_RETURN_IF_ERROR(conn.Open(db_path));
+  SILT_RETURN_IF_ERROR(conn.CheckpointTruncate());
+  return conn.Close();
+}
+
+Status SqliteSnapshotStore::CheckpointFold(const std::string& dir) {
+  const std::string db = JoinPath(dir, kSqliteFoldDbFile);
+  const std::string wal = JoinPath(dir, kSqliteFoldWalFile);
+  if (options_.checkpointer == SqliteSnapshotOptions::Checkpointer::kEnv) {
+    SILT_RETURN_IF_ERROR(ApplySqliteWalWithEnv(env_, wal, db).status());
+  } else {
+    StoreConnection conn;
+    SILT_RETURN_IF_ERROR(conn.Open(db));
+    SILT_RETURN_IF_ERROR(conn.CheckpointTruncate());
+    SILT_RETURN_IF_ERROR(conn.Close());
+    // SQLite synced the database before it emptied the WAL; sync again
+    // through the Env so the rule "synced by us" holds whoever wrote.
+    SILT_ASSIGN_OR_RETURN(auto f, env_->NewFile(db, OpenMode::kReadWrite));
+    SILT_RETURN_IF_ERROR(f->Sync());
+    if (!IsEmptySqliteWal(env_, wal)) {
+      return Status::IOError(fmt::format("{}: WAL still holds frames after the checkpoint", wal));
+    }
+  }
+  // No WAL may remain beside the database (rqlite checks this too).
+  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, wal));
+  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, JoinPath(dir, kSqliteFoldShmFile)));
+  return env_->SyncDir(dir);
+}
+
+Status SqliteSnapshotStore::Fold(const SnapshotInfo& info) {
+  const std::string dir = store_->SnapshotDir(info.id);
+  const std::string db = JoinPath(dir, kSqliteSnapshotDbFile);
+  if (info.kind != SnapshotKind::kIncremental || env_->FileExists(db)) return Status::OK();
+  const std::string fold_db = JoinPath(dir, kSqliteFoldDbFile);
+  const std::string fold_wal = JoinPath(dir, kSqliteFoldWalFile);
+  // Temporary copies an interrupted fold may have left.
+  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, fold_db + ".tmp"));
+  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, fold_wal + ".tmp"));
+
+  SILT_RETURN_IF_ERROR(Failpoint("fold-take-base"));
+  if (!env_->FileExists(fold_db)) {
+    const std::string base_dir = store_->SnapshotDir(info.base);
+    const std::string base_db = JoinPath(base_dir, kSqliteSnapshotDbFile);
+    if (!env_->FileExists(base_db)) {
+      return Status::NotFound(
+          fmt::format("{}: database of snapshot {} missing (snapshot {} is built on it)", base_db,
+                      info.base, info.id));
+    }
+    if (store_->Retire(info.base).ok()) {
+      // Moved, not copied: this is what makes an incremental snapshot cheap.
+      // The destination's directory is synced first, so that a crash leaves
+      // the file under at least one of its names.
+      SILT_RETURN_IF_ERROR(env_->RenameFile(base_db, fold_db));
+      SILT_RETURN_IF_ERROR(env_->SyncDir(dir));
+      SILT_RETURN_IF_ERROR(env_->SyncDir(base_dir));
+    } else {
+      // The base is open for reading: never change a file being read.
+      SILT_RETURN_IF_ERROR(CopyFileDurably(env_, base_db, fold_db, nullptr));
+    }
+  } else {
+    store_->Retire(info.base).ok();
+  }
+
+  SILT_RETURN_IF_ERROR(Failpoint("fold-copy-wal"));
+  const SnapshotFileInfo* wal_info = info.FindFile(kSqliteSnapshotWalFile);
+  if (wal_info == nullptr) {
+    return Status::Corruption(JoinPath(dir, "meta.json"), 0,
+                              "incremental SQLite snapshot without a wal file");
+  }
+  // The compacted WAL is copied, not moved, so that the snapshot keeps its
+  // checked `wal` until the fold is complete: a crash at any point can redo
+  // the checkpoint, which writes the same page images again (idempotent).
+  if (wal_info->size > 0 && !env_->FileExists(fold_wal)) {
+    SILT_RETURN_IF_ERROR(
+        CopyFileDurably(env_, JoinPath(dir, kSqliteSnapshotWalFile), fold_wal, wal_info));
+  }
+  SILT_RETURN_IF_ERROR(Failpoint("fold-checkpoint"));
+  if (env_->FileExists(fold_wal)) SILT_RETURN_IF_ERROR(CheckpointFold(dir));
+
+  SILT_RETURN_IF_ERROR(Failpoint("fold-rename"));
+  SILT_RETURN_IF_ERROR(env_->RenameFile(fold_db, db));
+  SILT_RETURN_IF_ERROR(env_->SyncDir(dir));
+
+  SILT_RETURN_IF_ERROR(Failpoint("fold-reap"));
+  return store_->Reap().status();
+}
+
+Status SqliteSnapshotStore::FinishFold() {
+  SILT_ASSIGN_OR_RETURN(auto newest, store_->Newest());
+  if (!newest) return Status::OK();
+  Status st = Fold(*newest);
+  if (!st.ok()) return st.WithContext(fmt::format("fold snapshot {}", newest->id));
+  return Status::OK();
+}
+
+Status SqliteSnapshotStore::TakeFull(const std::string& db_path, uint64_t term, uint64_t index,
+                                     SqliteSnapshotResult* result) {
+  if (!env_->FileExists(db_path)) {
+    return Status::NotFound(fmt::format("{}: database not found", db_path));
+  }
+  SILT_ASSIGN_OR_RETURN(auto sink, store_->Create(term, index, SnapshotKind::kFull));
+  // A failpoint stops as a crash would (the Sink is abandoned, not cancelled);
+  // any other error cancels the Sink, which sets FULL_NEEDED.
+  auto fail = [&](Status st, bool crash) {
+    if (crash) {
+      sink->Abandon();
+    } else {
+      sink->Cancel().ok();
+    }
+    return st;
+  };
+  Status st = Failpoint("sink-created");
+  if (!st.ok()) return fail(st, true);
+  st = CheckpointSource(db_path);
+  if (!st.ok()) return fail(st, false);
+  st = Failpoint("source-checkpointed");
+  if (!st.ok()) return fail(st, true);
+  auto file = sink->CreateFile(std::string(kSqliteSnapshotDbFile));
+  if (!file.ok()) return fail(file.status(), false);
+  auto copied = CopyInto(env_, db_path, *file, nullptr);
+  if (!copied.ok()) return fail(copied.status(), false);
+  uint64_t size = 0;
+  uint64_t fp = 0;
+  st = Fingerprint(env_, db_path, &size, &fp);
+  if (!st.ok()) return fail(st, false);
+  sink->SetAttribute(kAttrSourceSize, std::to_string(size));
+  sink->SetAttribute(kAttrSourceFingerprint, fmt::format("{:016x}", fp));
+  result->id = sink->id();
+  result->kind = SnapshotKind::kFull;
+  result->bytes = *copied;
+  SILT_RETURN_IF_ERROR(sink->Close());
+  SILT_RETURN_IF_ERROR(Failpoint("persisted"));
+  return store_->Reap().status();
+}
+
+Status SqliteSnapshotStore::TakeIncremental(const std::string& db_path, uint64_t term,
+                                            uint64_t index, SqliteSnapshotResult* result) {
+  SILT_ASSIGN_OR_RETURN(bool wal_mode, IsWalModeDatabase(env_, db_path));
+  if (!wal_mode) {
+    return Status::InvalidArgument(
+        fmt::format("{}: not in WAL mode; an incremental snapshot needs the WAL", db_path));
+  }
+  const std::string wal = WalPathOf(db_path);
+  SILT_ASSIGN_OR_RETURN(auto sink, store_->Create(term, index, SnapshotKind::kIncremental));
+  auto fail = [&](Status st, bool crash) {
+    if (crash) {
+      sink->Abandon();
+    } else {
+      sink->Cancel().ok();
+    }
+    return st;
+  };
+  Status st = Failpoint("sink-created");
+  if (!st.ok()) return fail(st, true);
+  auto file = sink->CreateFile(std::string(kSqliteSnapshotWalFile));
+  if (!file.ok()) return fail(file.status(), false);
+  uint64_t frames = 0;
+  if (!IsEmptySqliteWal(env_, wal)) {
+    st = CheckSqliteWalMatchesDatabase(env_, wal, db_path);
+    if (!st.ok()) return fail(st, false);
+    auto stats = CompactSqliteWal(env_, wal, *file);
+    if (!stats.ok()) return fail(stats.status(), false);
+    frames = stats->frames_out;
+    result->bytes = stats->bytes_out;
+  }
+  // The WAL's frames now exist only in the Sink (whose directory is durable,
+  // so a crash from here on makes Recover set FULL_NEEDED).
+  st = CheckpointSource(db_path);
+  if (!st.ok()) return fail(st, false);
+  st = Failpoint("source-checkpointed");
+  if (!st.ok()) return fail(st, true);
+  uint64_t size = 0;
+  uint64_t fp = 0;
+  st = Fingerprint(env_, db_path, &size, &fp);
+  if (!st.ok()) return fail(st, false);
+  sink->SetAttribute(kAttrSourceSize, std::to_string(size));
+  sink->SetAttribute(kAttrSourceFingerprint, fmt::format("{:016x}", fp));
+  sink->SetAttribute(kAttrCompactedFrames, std::to_string(frames));
+  result->id = sink->id();
+  result->kind = SnapshotKind::kIncremental;
+  SILT_RETURN_IF_ERROR(sink->Close());
+  SILT_RETURN_IF_ERROR(Failpoint("persisted"));
+  // If the fold fails the snapshot is still durable and complete (its base's
+  // database plus its WAL): the next Snapshot, Restore or Open finishes it.
+  return FinishFold();
+}
+
+Result<SqliteSnapshotResult> SqliteSnapshotStore::Snapshot(const std::string& db_path,
+                                                           uint64_t term, uint64_t index,
+                                                           SnapshotKind kind) {
+  SqliteSnapshotResult result;
+  if (kind == SnapshotKind::kIncremental) {
+    SILT_ASSIGN_OR_RETURN(auto newest, store_->Newest());
+    if (!newest) {
+      return Status::InvalidArgument(fmt::format(
+          "snapshot store {}: incremental snapshot into an empty store", store_->root()));
+    }
+    bool full = store_->full_needed();
+    if (!full) {
+      // The newest snapshot must hold a database for the new one to build on.
+      Status st = FinishFold();
+      if (!st.ok()) {
+        store_->SetFullNeeded().ok();
+        return st;
+      }
+      // Changed outside the store since the newest snapshot: its WAL no
+      // longer holds every change, so only a full snapshot is correct.
+      uint64_t size = 0;
+      uint64_t fp = 0;
+      SILT_RETURN_IF_ERROR(Fingerprint(env_, db_path, &size, &fp));
+      auto a = newest->attributes.find(kAttrSourceSize);
+      auto b = newest->attributes.find(kAttrSourceFingerprint);
+      if (a == newest->attributes.end() || b == newest->attributes.end() ||
+          a->second != std::to_string(size) || b->second != fmt::format("{:016x}", fp)) {
+        SILT_RETURN_IF_ERROR(store_->SetFullNeeded());
+        full = true;
+      }
+    }
+    if (!full) {
+      SILT_RETURN_IF_ERROR(TakeIncremental(db_path, term, index, &result));
+      return result;
+    }
+  }
+  SILT_RETURN_IF_ERROR(TakeFull(db_path, term, index, &result));
+  return result;
+}
+
+Status SqliteSnapshotStore::Restore(const std::string& id, const std::string& target_path) {
+  std::string sid = id;
+  SILT_ASSIGN_OR_RETURN(auto newest, store_->Newest());
+  if (sid.empty()) {
+    if (!newest) return Status::NotFound(fmt::format("no snapshot in {}", store_->root()));
+    sid = newest->id;
+  }
+  SILT_ASSIGN_OR_RETURN(auto reader, store_->Open(sid));
+  const std::string db = JoinPath(reader->dir(), kSqliteSnapshotDbFile);
+  if (!env_->FileExists(db)) {
+    if (reader->info().kind == SnapshotKind::kIncremental && newest && newest->id == sid) {
+      SILT_RETURN_IF_ERROR(Fold(reader->info()));
+    } else {
+      return Status::NotFound(
+          fmt::format("{}: snapshot {} has no database (folded into a newer snapshot)", db, sid));
+    }
+  }
+  const std::string tmp = target_path + ".tmp";
+  Status st = [&]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto out, env_->NewFile(tmp, OpenMode::kTruncate));
+    std::string buf(kCopyChunk, '\0');
+    for (;;) {
+      SILT_ASSIGN_OR_RETURN(size_t n, reader->Read(std::string(kSqliteSnapshotDbFile),
+                                                   std::span<char>(buf.data(), buf.size())));
+      if (n == 0) break;
+      SILT_RETURN_IF_ERROR(out->Append(std::string_view(buf.data(), n)));
+    }
+    return out->Sync();
+  }();
+  if (!st.ok()) {
+    env_->RemoveFile(tmp).ok();
+    return st;
+  }
+  // A WAL left beside an older file of that name would be replayed into the
+  // restored database by the next SQLite connection.
+  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, WalPathOf(target_path)));
+  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, ShmPathOf(target_path)));
+  SILT_RETURN_IF_ERROR(env_->RenameFile(tmp, target_path));
+  return env_->SyncDir(DirName(target_path));
+}
+
+}  // namespace silt

@@ -1,0 +1,113 @@
+// SqliteSnapshotStore: snapshots of a SQLite database (in WAL mode) kept in a
+// SnapshotStore, after rqlite's design (seed 003; docs/snapshot_layout.md).
+//
+//   Full:        checkpoint the source's WAL (TRUNCATE), copy the database file
+//                into the snapshot as `db`.
+//   Incremental: compact the source's WAL into the snapshot as `wal`, then
+//                checkpoint the source's WAL. After Persist the snapshot is
+//                folded: the previous snapshot's `db` is moved into the new
+//                snapshot's directory, the compacted WAL is checkpointed into
+//                it, and older snapshots are reaped. Only the newest snapshot
+//                therefore has a database; Recover finishes an interrupted fold.
+//
+// Every step goes through the Env except those SQLite does itself: the
+// source's checkpoint and, with Checkpointer::kSqlite, the fold's checkpoint.
+// With Checkpointer::kEnv those two are done by ApplySqliteWalWithEnv instead,
+// so the whole path runs on FaultInjectionEnv in the crash tests.
+//
+// The caller must not write to the source database during Snapshot (as a raft
+// state machine does not apply entries while it is snapshotted): a write
+// between the compaction and the checkpoint would be lost from the snapshot.
+// Not thread-safe: one thread drives a SqliteSnapshotStore.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "silt/snapshot_store.h"
+
+namespace silt {
+
+// Data file and attribute names inside a SQLite snapshot (docs/snapshot_layout.md).
+inline constexpr std::string_view kSqliteSnapshotDbFile = "db";
+inline constexpr std::string_view kSqliteSnapshotWalFile = "wal";
+// The fold's working name for the database being brought up to date.
+inline constexpr std::string_view kSqliteFoldDbFile = "fold.db";
+inline constexpr std::string_view kSqliteFoldWalFile = "fold.db-wal";
+inline constexpr std::string_view kSqliteFoldShmFile = "fold.db-shm";
+
+struct SqliteSnapshotOptions {
+  // Who checkpoints a WAL into its database.
+  //   kSqlite: the SQLite library (PRAGMA wal_checkpoint(TRUNCATE)); the
+  //            files must be on the real file system. Default.
+  //   kEnv:    ApplySqliteWalWithEnv through the Env (tests on FaultInjectionEnv).
+  enum class Checkpointer { kSqlite, kEnv };
+  Checkpointer checkpointer = Checkpointer::kSqlite;
+  SnapshotStoreOptions store;
+  // Test hook, called with a step's name before each step of Snapshot and the
+  // fold ("sink-created", "source-checkpointed", "persisted", "fold-take-base",
+  // "fold-copy-wal", "fold-checkpoint", "fold-rename", "fold-reap"); a non-OK
+  // result stops there as a crash would: nothing is cleaned up.
+  std::function<Status(std::string_view step)> failpoint;
+};
+
+struct SqliteSnapshotResult {
+  std::string id;
+  // What was taken: an incremental request becomes full when FULL_NEEDED is
+  // set or the database was changed outside the store.
+  SnapshotKind kind = SnapshotKind::kFull;
+  // Bytes of data written into the snapshot (the db, or the compacted WAL).
+  uint64_t bytes = 0;
+};
+
+class SqliteSnapshotStore {
+ public:
+  // Opens the store at root and recovers: the core Recover, then finishing the
+  // newest snapshot's fold if one was interrupted, then Reap.
+  static Result<std::unique_ptr<SqliteSnapshotStore>> Open(
+      Env* env, const std::string& root, const SqliteSnapshotOptions& options = {});
+
+  // Snapshots the database at db_path at (term, index). InvalidArgument for an
+  // incremental snapshot into an empty store. On any failure the snapshot is
+  // discarded and FULL_NEEDED is set.
+  Result<SqliteSnapshotResult> Snapshot(const std::string& db_path, uint64_t term, uint64_t index,
+                                        SnapshotKind kind);
+
+  // Writes the database as of snapshot `id` (empty: the newest) to
+  // target_path, durably: target_path.tmp, synced, stale target_path-wal and
+  // -shm removed, renamed, directory synced.
+  Status Restore(const std::string& id, const std::string& target_path);
+
+  // Finishes the fold of the newest snapshot if it is an unfolded incremental.
+  Status FinishFold();
+
+  Result<std::vector<SnapshotInfo>> List() { return store_->List(); }
+  SnapshotStore* store() { return store_.get(); }
+
+ private:
+  SqliteSnapshotStore(Env* env, std::unique_ptr<SnapshotStore> store,
+                      const SqliteSnapshotOptions& options)
+      : env_(env), store_(std::move(store)), options_(options) {}
+
+  Status Failpoint(std::string_view step) const {
+    return options_.failpoint ? options_.failpoint(step) : Status::OK();
+  }
+  // Checkpoints the source database's WAL (TRUNCATE) with the chosen checkpointer.
+  Status CheckpointSource(const std::string& db_path);
+  // Checkpoints dir/fold.db-wal into dir/fold.db and leaves no WAL.
+  Status CheckpointFold(const std::string& dir);
+  Status Fold(const SnapshotInfo& info);
+  Status TakeFull(const std::string& db_path, uint64_t term, uint64_t index,
+                  SqliteSnapshotResult* result);
+  Status TakeIncremental(const std::string& db_path, uint64_t term, uint64_t index,
+                         SqliteSnapshotResult* result);
+
+  Env* env_;
+  std::unique_ptr<SnapshotStore> store_;
+  SqliteSnapshotOptions options_;
+};
+
+}  // namespace silt

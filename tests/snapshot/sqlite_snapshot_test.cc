@@ -1,0 +1,308 @@
+// SqliteSnapshotStore against the real SQLite library on the real file
+// system: full then incrementals then empty ones, each restoring to exactly
+// the source's content; a failpoint at every step of Snapshot and the fold
+// (the process "dies" there) and Recover finishing or rolling back; readers of
+// the base during an incremental; changes outside the store; bad input.
+#include "snapshot/sqlite_snapshot.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "common/path.h"
+#include "snapshot/sqlite_test_util.h"
+#include "snapshot/sqlite_wal_apply.h"
+#include "test_util.h"
+
+namespace silt {
+namespace {
+
+using test::SqliteConnection;
+
+class SqliteSnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.path() + "/src.db";
+    root_ = dir_.path() + "/store";
+    ASSERT_OK(conn_.Open(db_, /*keep_wal=*/true));
+    ASSERT_OK(conn_.Exec("PRAGMA page_size=1024; PRAGMA journal_mode=WAL;"));
+    ASSERT_OK(conn_.Exec("CREATE TABLE t(a INTEGER PRIMARY KEY, b)"));
+  }
+
+  void Write(int rows) {
+    for (int i = 0; i < rows; ++i) {
+      ASSERT_OK(
+          conn_.Exec(fmt::format("INSERT INTO t(b) VALUES(randomblob({}))", 50 + next_ % 700)));
+      ++next_;
+    }
+    ASSERT_OK(
+        conn_.Exec(fmt::format("UPDATE t SET b = randomblob(30) WHERE a % 7 = {}", next_ % 7)));
+    if (next_ % 3 == 0) ASSERT_OK(conn_.Exec("DELETE FROM t WHERE a % 11 = 0"));
+  }
+
+  Result<std::unique_ptr<SqliteSnapshotStore>> OpenStore(const SqliteSnapshotOptions& o = {}) {
+    return SqliteSnapshotStore::Open(Env::Default(), root_, o);
+  }
+
+  // Restores `id` (empty: newest) and checks it against `want`.
+  void ExpectRestores(SqliteSnapshotStore* store, const std::string& id, const std::string& want) {
+    const std::string out = dir_.path() + "/restored.db";
+    ASSERT_OK(store->Restore(id, out));
+    SqliteConnection r;
+    ASSERT_OK(r.Open(out, false));
+    ASSERT_OK_AND_ASSIGN(std::string check, r.QueryString("PRAGMA integrity_check"));
+    EXPECT_EQ(check, "ok");
+    ASSERT_OK_AND_ASSIGN(std::string got, r.ContentDigest());
+    EXPECT_TRUE(got == want) << "restored content differs from the source at snapshot time";
+    ASSERT_OK(r.Close());
+  }
+
+  test::TempDir dir_;
+  std::string db_;
+  std::string root_;
+  SqliteConnection conn_;
+  int next_ = 0;
+};
+
+TEST_F(SqliteSnapshotTest, FullThenIncrementalsThenEmptyOnes) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  Write(400);
+  ASSERT_OK_AND_ASSIGN(auto full, store->Snapshot(db_, 1, 1, SnapshotKind::kFull));
+  EXPECT_EQ(full.kind, SnapshotKind::kFull);
+  // The source's WAL was checkpointed (TRUNCATE).
+  EXPECT_TRUE(IsEmptySqliteWal(Env::Default(), db_ + "-wal"));
+  ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+  ExpectRestores(store.get(), "", want);
+  uint64_t index = 2;
+  for (int i = 0; i < 4; ++i) {
+    Write(5 + i);
+    ASSERT_OK_AND_ASSIGN(auto inc, store->Snapshot(db_, 1, index++, SnapshotKind::kIncremental));
+    EXPECT_EQ(inc.kind, SnapshotKind::kIncremental);
+    EXPECT_GT(inc.bytes, 0u);
+    EXPECT_LT(inc.bytes, full.bytes);
+    ASSERT_OK_AND_ASSIGN(want, conn_.ContentDigest());
+    ExpectRestores(store.get(), inc.id, want);
+    // Only the newest is kept, with its database, and no WAL beside it.
+    ASSERT_OK_AND_ASSIGN(auto all, store->List());
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].id, inc.id);
+    const std::string dir = store->store()->SnapshotDir(inc.id);
+    EXPECT_TRUE(Env::Default()->FileExists(dir + "/db"));
+    EXPECT_FALSE(Env::Default()->FileExists(dir + "/fold.db"));
+    EXPECT_FALSE(Env::Default()->FileExists(dir + "/fold.db-wal"));
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto empty, store->Snapshot(db_, 1, index++, SnapshotKind::kIncremental));
+    EXPECT_EQ(empty.kind, SnapshotKind::kIncremental);
+    EXPECT_EQ(empty.bytes, 0u);
+    ExpectRestores(store.get(), "", want);
+  }
+  // After a restart too.
+  store.reset();
+  ASSERT_OK_AND_ASSIGN(store, OpenStore());
+  ExpectRestores(store.get(), "", want);
+}
+
+TEST_F(SqliteSnapshotTest, IncrementalIntoEmptyStoreIsRefused) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  Write(3);
+  auto r = store->Snapshot(db_, 1, 1, SnapshotKind::kIncremental);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("empty store"), std::string::npos);
+  // The source's WAL was not touched.
+  EXPECT_FALSE(IsEmptySqliteWal(Env::Default(), db_ + "-wal"));
+}
+
+TEST_F(SqliteSnapshotTest, ChangedOutsideTheStoreForcesFull) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  Write(20);
+  ASSERT_OK(store->Snapshot(db_, 1, 1, SnapshotKind::kFull).status());
+  Write(20);
+  // Someone checkpoints the WAL behind the store's back: its frames are gone.
+  {
+    SqliteConnection other;
+    ASSERT_OK(other.Open(db_, false));
+    ASSERT_OK(other.Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  }
+  ASSERT_OK_AND_ASSIGN(auto r, store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental));
+  EXPECT_EQ(r.kind, SnapshotKind::kFull);
+  ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+  ExpectRestores(store.get(), "", want);
+}
+
+TEST_F(SqliteSnapshotTest, FullNeededOnRequest) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  Write(5);
+  ASSERT_OK(store->Snapshot(db_, 1, 1, SnapshotKind::kFull).status());
+  ASSERT_OK(store->store()->SetFullNeeded());
+  Write(5);
+  ASSERT_OK_AND_ASSIGN(auto r, store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental));
+  EXPECT_EQ(r.kind, SnapshotKind::kFull);
+  EXPECT_FALSE(store->store()->full_needed());
+  Write(5);
+  ASSERT_OK_AND_ASSIGN(r, store->Snapshot(db_, 1, 3, SnapshotKind::kIncremental));
+  EXPECT_EQ(r.kind, SnapshotKind::kIncremental);
+}
+
+TEST_F(SqliteSnapshotTest, ReaderOfTheBaseDuringAnIncremental) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  Write(30);
+  ASSERT_OK_AND_ASSIGN(auto a, store->Snapshot(db_, 1, 1, SnapshotKind::kFull));
+  ASSERT_OK_AND_ASSIGN(std::string want_a, conn_.ContentDigest());
+  ASSERT_OK_AND_ASSIGN(auto reader, store->store()->Open(a.id));
+  Write(10);
+  ASSERT_OK_AND_ASSIGN(auto b, store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental));
+  EXPECT_EQ(b.kind, SnapshotKind::kIncremental);
+  ASSERT_OK_AND_ASSIGN(std::string want_b, conn_.ContentDigest());
+  // The base was copied, not moved, and not reaped: it is still whole.
+  ASSERT_OK(reader->Verify());
+  ASSERT_OK_AND_ASSIGN(auto all, store->List());
+  EXPECT_EQ(all.size(), 2u);
+  ExpectRestores(store.get(), a.id, want_a);
+  ExpectRestores(store.get(), b.id, want_b);
+  reader.reset();
+  ASSERT_OK_AND_ASSIGN(int reaped, store->store()->Reap());
+  EXPECT_EQ(reaped, 1);
+  ExpectRestores(store.get(), "", want_b);
+}
+
+// The process "dies" before each step (a failpoint stops there, nothing is
+// cleaned up); reopening recovers. Steps up to the source's checkpoint roll
+// back to the old snapshot with FULL_NEEDED set; later ones are completed.
+TEST_F(SqliteSnapshotTest, DeathBeforeEachStepIsRecovered) {
+  const std::vector<std::string> steps = {
+      "sink-created",  "source-checkpointed", "persisted",   "fold-take-base",
+      "fold-copy-wal", "fold-checkpoint",     "fold-rename", "fold-reap"};
+  uint64_t term = 1;
+  for (const std::string& step : steps) {
+    SCOPED_TRACE(step);
+    ASSERT_OK(Env::Default()->RemoveAll(root_));
+    ASSERT_OK_AND_ASSIGN(std::string want_old, conn_.ContentDigest());
+    {
+      ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+      Write(10);
+      ASSERT_OK(store->Snapshot(db_, term, 1, SnapshotKind::kFull).status());
+    }
+    ASSERT_OK_AND_ASSIGN(want_old, conn_.ContentDigest());
+    Write(10);
+    ASSERT_OK_AND_ASSIGN(std::string want_new, conn_.ContentDigest());
+    {
+      SqliteSnapshotOptions o;
+      o.failpoint = [&](std::string_view s) {
+        return s == step ? Status::IOError("failpoint " + std::string(s)) : Status::OK();
+      };
+      ASSERT_OK_AND_ASSIGN(auto store, OpenStore(o));
+      auto r = store->Snapshot(db_, term, 2, SnapshotKind::kIncremental);
+      EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+    }
+    ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+    ASSERT_OK_AND_ASSIGN(auto all, store->List());
+    ASSERT_EQ(all.size(), 1u);
+    const bool rolled_back = step == "sink-created" || step == "source-checkpointed";
+    EXPECT_EQ(all[0].index, rolled_back ? 1u : 2u);
+    EXPECT_EQ(store->store()->full_needed(), rolled_back);
+    ExpectRestores(store.get(), "", rolled_back ? want_old : want_new);
+    const std::string dir = store->store()->SnapshotDir(all[0].id);
+    ASSERT_OK_AND_ASSIGN(auto names, Env::Default()->ListDir(dir));
+    EXPECT_EQ(names.size(), rolled_back ? 2u : 3u) << fmt::format("{}", fmt::join(names, ","));
+    // The next snapshot is right whatever happened.
+    Write(5);
+    ASSERT_OK(store->Snapshot(db_, term, 3, SnapshotKind::kIncremental).status());
+    ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+    ExpectRestores(store.get(), "", want);
+    ++term;
+  }
+}
+
+TEST_F(SqliteSnapshotTest, RestoreReplacesTargetAndItsStaleWal) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  Write(10);
+  ASSERT_OK(store->Snapshot(db_, 1, 1, SnapshotKind::kFull).status());
+  ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+  const std::string out = dir_.path() + "/restored.db";
+  {
+    // An unrelated database with a WAL of its own at the target path.
+    SqliteConnection other;
+    ASSERT_OK(other.Open(out, true));
+    ASSERT_OK(other.Exec("PRAGMA journal_mode=WAL; CREATE TABLE z(x); INSERT INTO z VALUES(1);"));
+  }
+  ASSERT_TRUE(Env::Default()->FileExists(out + "-wal"));
+  ExpectRestores(store.get(), "", want);
+  EXPECT_FALSE(Env::Default()->FileExists(out + ".tmp"));
+}
+
+TEST_F(SqliteSnapshotTest, BadInputIsNamed) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  Write(10);
+  ASSERT_OK_AND_ASSIGN(auto a, store->Snapshot(db_, 1, 1, SnapshotKind::kFull));
+  const std::string dir = store->store()->SnapshotDir(a.id);
+  const std::string out = dir_.path() + "/restored.db";
+  // A changed data file.
+  {
+    ASSERT_OK_AND_ASSIGN(auto f, Env::Default()->NewFile(dir + "/db", OpenMode::kReadWrite));
+    ASSERT_OK(f->WriteAt(2000, "X"));
+  }
+  Status st = store->Restore("", out);
+  EXPECT_TRUE(st.IsCorruption()) << st.ToString();
+  EXPECT_NE(st.message().find(dir + "/db"), std::string::npos) << st.ToString();
+  EXPECT_FALSE(Env::Default()->FileExists(out));
+  // A missing data file.
+  ASSERT_OK(Env::Default()->RemoveFile(dir + "/db"));
+  st = store->Restore("", out);
+  EXPECT_TRUE(st.IsNotFound()) << st.ToString();
+  EXPECT_NE(st.message().find(dir + "/db"), std::string::npos) << st.ToString();
+  // A corrupt meta.json: the store does not open, and says which file.
+  store.reset();
+  {
+    ASSERT_OK_AND_ASSIGN(auto f, Env::Default()->NewFile(dir + "/meta.json", OpenMode::kReadWrite));
+    ASSERT_OK(f->WriteAt(10, "#"));
+  }
+  auto r = OpenStore();
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(dir + "/meta.json"), std::string::npos);
+  // Not a database in WAL mode: no incremental.
+  ASSERT_OK(Env::Default()->RemoveAll(root_));
+  ASSERT_OK_AND_ASSIGN(store, OpenStore());
+  const std::string plain = dir_.path() + "/plain.db";
+  {
+    SqliteConnection p;
+    ASSERT_OK(p.Open(plain, false));
+    ASSERT_OK(p.Exec("CREATE TABLE q(x); INSERT INTO q VALUES(1);"));
+  }
+  ASSERT_OK(store->Snapshot(plain, 1, 1, SnapshotKind::kFull).status());
+  auto inc = store->Snapshot(plain, 1, 2, SnapshotKind::kIncremental);
+  EXPECT_TRUE(inc.status().IsInvalidArgument()) << inc.status().ToString();
+  EXPECT_NE(inc.status().message().find("not in WAL mode"), std::string::npos);
+}
+
+// ApplySqliteWalWithEnv (the checkpoint the crash tests use) gives the same
+// bytes as SQLite's own checkpoint.
+TEST_F(SqliteSnapshotTest, EnvCheckpointMatchesSqlite) {
+  Write(60);
+  Env* env = Env::Default();
+  const std::string a = dir_.path() + "/a.db";
+  const std::string b = dir_.path() + "/b.db";
+  for (const std::string& p : {a, b}) {
+    ASSERT_OK_AND_ASSIGN(std::string db, env->ReadFile(db_));
+    ASSERT_OK_AND_ASSIGN(std::string wal, env->ReadFile(db_ + "-wal"));
+    ASSERT_OK_AND_ASSIGN(auto f, env->NewFile(p, OpenMode::kTruncate));
+    ASSERT_OK(f->Append(db));
+    ASSERT_OK_AND_ASSIGN(auto w, env->NewFile(p + "-wal", OpenMode::kTruncate));
+    ASSERT_OK(w->Append(wal));
+  }
+  ASSERT_OK_AND_ASSIGN(uint64_t applied, ApplySqliteWalWithEnv(env, a + "-wal", a));
+  EXPECT_GT(applied, 0u);
+  ASSERT_OK(env->RemoveFile(a + "-wal"));
+  {
+    SqliteConnection c;
+    ASSERT_OK(c.Open(b, true));
+    ASSERT_OK(c.Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  }
+  ASSERT_OK_AND_ASSIGN(std::string da, env->ReadFile(a));
+  ASSERT_OK_AND_ASSIGN(std::string db, env->ReadFile(b));
+  EXPECT_TRUE(da == db) << "sizes " << da.size() << " " << db.size();
+}
+
+}  // namespace
+}  // namespace silt
