@@ -192,24 +192,6 @@ Status BlockDecoder::DecodeTo(ColumnVector* out) const {
 
 namespace {
 
-inline bool Holds(CompareOp op, int c) {
-  switch (op) {
-    case CompareOp::kEq:
-      return c == 0;
-    case CompareOp::kNe:
-      return c != 0;
-    case CompareOp::kLt:
-      return c < 0;
-    case CompareOp::kLe:
-      return c <= 0;
-    case CompareOp::kGt:
-      return c > 0;
-    case CompareOp::kGe:
-      return c >= 0;
-  }
-  return false;
-}
-
 // match[i] = (value(i) OP literal) for i < n. The op is switched on outside
 // the loop so each loop is a simple compare the compiler can vectorize.
 template <typename Get, typename L>
@@ -248,7 +230,7 @@ void CompareVector(const ColumnVector& v, size_t n, CompareOp op, const Value& l
     } else if constexpr (std::is_same_v<T, double>) {
       const double x = lit.double_value();
       const T* vals = v.values<T>();
-      for (size_t i = 0; i < n; ++i) match[i] = Holds(op, CompareDoubles(vals[i], x));
+      for (size_t i = 0; i < n; ++i) match[i] = CompareOpHolds(op, CompareDoubles(vals[i], x));
     } else {
       const int64_t x = lit.int_value();
       const T* vals = v.values<T>();

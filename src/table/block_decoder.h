@@ -25,6 +25,25 @@ namespace silt {
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 const char* CompareOpName(CompareOp op);
 
+// Whether `a OP b` holds, given c = the three-way comparison of a and b.
+inline bool CompareOpHolds(CompareOp op, int c) {
+  switch (op) {
+    case CompareOp::kEq:
+      return c == 0;
+    case CompareOp::kNe:
+      return c != 0;
+    case CompareOp::kLt:
+      return c < 0;
+    case CompareOp::kLe:
+      return c <= 0;
+    case CompareOp::kGt:
+      return c > 0;
+    case CompareOp::kGe:
+      return c >= 0;
+  }
+  return false;
+}
+
 class BlockDecoder {
  public:
   // `block` is exactly one block (header, payload, checksum) of a column of

@@ -74,22 +74,7 @@ bool ZonePredicate::Matches(const Value& v) const {
       break;
   }
   if (v.is_null() || value.is_null()) return false;
-  const int c = CompareValues(v, value);
-  switch (op) {
-    case CompareOp::kEq:
-      return c == 0;
-    case CompareOp::kNe:
-      return c != 0;
-    case CompareOp::kLt:
-      return c < 0;
-    case CompareOp::kLe:
-      return c <= 0;
-    case CompareOp::kGt:
-      return c > 0;
-    case CompareOp::kGe:
-      return c >= 0;
-  }
-  return false;
+  return CompareOpHolds(op, CompareValues(v, value));
 }
 
 std::string ZonePredicate::ToString() const {
