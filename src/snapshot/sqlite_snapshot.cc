@@ -275,22 +275,25 @@ Status SqliteSnapshotStore::FinishFold() {
   return Status::OK();
 }
 
+// Ends a Sink after a failed step and returns the step's error. A failpoint
+// stops as a crash would (the Sink is abandoned, not cancelled); any other
+// error cancels the Sink, which sets FULL_NEEDED.
+static Status EndSink(SnapshotSink* sink, Status st, bool crash) {
+  if (crash) {
+    sink->Abandon();
+  } else {
+    sink->Cancel().ok();
+  }
+  return st;
+}
+
 Status SqliteSnapshotStore::TakeFull(const std::string& db_path, uint64_t term, uint64_t index,
                                      SqliteSnapshotResult* result) {
   if (!env_->FileExists(db_path)) {
     return Status::NotFound(fmt::format("{}: database not found", db_path));
   }
   SILT_ASSIGN_OR_RETURN(auto sink, store_->Create(term, index, SnapshotKind::kFull));
-  // A failpoint stops as a crash would (the Sink is abandoned, not cancelled);
-  // any other error cancels the Sink, which sets FULL_NEEDED.
-  auto fail = [&](Status st, bool crash) {
-    if (crash) {
-      sink->Abandon();
-    } else {
-      sink->Cancel().ok();
-    }
-    return st;
-  };
+  auto fail = [&](Status st, bool crash) { return EndSink(sink.get(), std::move(st), crash); };
   Status st = Failpoint("sink-created");
   if (!st.ok()) return fail(st, true);
   st = CheckpointSource(db_path);
@@ -324,14 +327,7 @@ Status SqliteSnapshotStore::TakeIncremental(const std::string& db_path, uint64_t
   }
   const std::string wal = WalPathOf(db_path);
   SILT_ASSIGN_OR_RETURN(auto sink, store_->Create(term, index, SnapshotKind::kIncremental));
-  auto fail = [&](Status st, bool crash) {
-    if (crash) {
-      sink->Abandon();
-    } else {
-      sink->Cancel().ok();
-    }
-    return st;
-  };
+  auto fail = [&](Status st, bool crash) { return EndSink(sink.get(), std::move(st), crash); };
   Status st = Failpoint("sink-created");
   if (!st.ok()) return fail(st, true);
   auto file = sink->CreateFile(std::string(kSqliteSnapshotWalFile));
