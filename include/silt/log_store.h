@@ -68,6 +68,13 @@ struct LogOptions {
   // Size each segment file is preallocated to. A batch larger than this gets a
   // segment of its own, grown to fit. At most 4 GiB (offsets are 32-bit).
   uint64_t segment_size = 64ull << 20;
+  // Segments are preallocated by writing zeros rather than with fallocate:
+  // an fdatasync after writing into fallocated (unwritten) extents must also
+  // commit the extent conversion, which on ext4 costs as much as a metadata
+  // journal commit (measured here: 3.9 ms vs 0.08 ms per 4 KiB write+sync;
+  // PostgreSQL zero-fills its WAL segments for the same reason). The next
+  // segment is prepared in the background, so writers do not wait for it.
+  bool zero_fill_segments = true;
   // Mem-table stripes (by hash of group id); more stripes, less contention
   // between readers of different groups and the writer.
   int stripes = 4;

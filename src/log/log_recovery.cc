@@ -305,8 +305,11 @@ Status LogStoreImpl::Recover() {
   active_ = tail_file;
   active_capacity_ = capacity;
   write_offset_ = end;
-  std::lock_guard<std::mutex> l(segments_mu_);
-  active_number_ = last_number;
+  {
+    std::lock_guard<std::mutex> l(segments_mu_);
+    active_number_ = last_number;
+  }
+  StartPreparing(last_number + 1);
   return Status::OK();
 }
 

@@ -31,7 +31,8 @@ LogStoreImpl::~LogStoreImpl() {
   }
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
-  checkpointer_.reset();  // finishes queued index files
+  if (prepared_.valid()) prepared_.get().ok();  // its .tmp is deleted by the next recovery
+  checkpointer_.reset();                        // finishes queued index files
 }
 
 void LogStoreImpl::StartThreads() {
@@ -532,20 +533,44 @@ Status LogStoreImpl::Seal() {
   return Status::OK();
 }
 
+void LogStoreImpl::StartPreparing(uint64_t number) {
+  const std::string tmp = TempFileName(JoinPath(segments_dir_, SegmentFileName(number, 0)));
+  prepared_number_ = number;
+  prepared_ = std::async(std::launch::async, [env = env_, tmp, number, size = options_.segment_size,
+                                              zero = options_.zero_fill_segments] {
+    return SegmentFile::Prepare(env, tmp, number, 0, size, zero);
+  });
+}
+
 Status LogStoreImpl::CreateSegment(uint64_t number, uint64_t min_size) {
   const uint64_t size = std::max(options_.segment_size, min_size + kSegmentHeaderSize);
   const std::string path = JoinPath(segments_dir_, SegmentFileName(number, 0));
-  SILT_ASSIGN_OR_RETURN(auto segment, SegmentFile::Create(env_, path, number, 0, size));
+  const std::string tmp = TempFileName(path);
+  Status prepared = Status::NotFound("no segment prepared");
+  if (prepared_.valid()) {
+    prepared = prepared_.get();  // waits if it is still being written
+    if (prepared_number_ != number || size > options_.segment_size) {
+      prepared = Status::NotFound("the prepared segment does not fit");
+    }
+  }
+  if (!prepared.ok()) {
+    SILT_RETURN_IF_ERROR(
+        SegmentFile::Prepare(env_, tmp, number, 0, size, options_.zero_fill_segments));
+  }
   fsyncs_++;
+  SILT_ASSIGN_OR_RETURN(auto segment, SegmentFile::Install(env_, tmp, path, number, 0));
   if (segment->live_map()) SILT_RETURN_IF_ERROR(segment->MapForReads());
   SILT_RETURN_IF_ERROR(env_->SyncDir(segments_dir_));
   fsyncs_++;
   active_ = std::move(segment);
   active_capacity_ = size;
   write_offset_ = kSegmentHeaderSize;
-  std::lock_guard<std::mutex> l(segments_mu_);
-  segments_[number].file = active_;
-  active_number_ = number;
+  {
+    std::lock_guard<std::mutex> l(segments_mu_);
+    segments_[number].file = active_;
+    active_number_ = number;
+  }
+  StartPreparing(number + 1);
   return Status::OK();
 }
 

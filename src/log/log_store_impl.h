@@ -107,7 +107,11 @@ class LogStoreImpl final : public LogStore {
   void ApplyRecord(const Record& r, const std::shared_ptr<SegmentFile>& segment, uint32_t offset);
   Status Seal();
   FrozenSegment FreezeActive();
+  // Makes segment `number` the current one: the one prepared in the
+  // background if it is there and big enough, else a new one; then starts
+  // preparing the next.
   Status CreateSegment(uint64_t number, uint64_t min_size);
+  void StartPreparing(uint64_t number);
   // Seals the current segment, applies `round`'s written records, freezes the
   // mem-table for the checkpointer and starts the next segment.
   Status Rollover(uint64_t need, Round* round);
@@ -140,6 +144,9 @@ class LogStoreImpl final : public LogStore {
   std::shared_ptr<SegmentFile> active_;
   uint64_t active_capacity_ = 0;
   uint64_t write_offset_ = 0;
+  // The next segment, being written as segment-N-0.bin.tmp on another thread.
+  uint64_t prepared_number_ = 0;
+  std::future<Status> prepared_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -7,22 +7,35 @@
 
 namespace silt::log {
 
+Status SegmentFile::Prepare(Env* env, const std::string& tmp_path, uint64_t number,
+                            uint32_t generation, uint64_t size, bool zero_fill) {
+  SILT_ASSIGN_OR_RETURN(auto file, env->NewFile(tmp_path, OpenMode::kTruncate));
+  if (zero_fill) {
+    const std::string zeros(std::min<uint64_t>(size, 1 << 20), '\0');
+    for (uint64_t at = 0; at < size; at += zeros.size()) {
+      SILT_RETURN_IF_ERROR(file->WriteAt(
+          at, std::string_view(zeros).substr(0, std::min<uint64_t>(zeros.size(), size - at))));
+    }
+  } else {
+    SILT_RETURN_IF_ERROR(file->Allocate(0, size));
+  }
+  SILT_RETURN_IF_ERROR(file->WriteAt(0, EncodeSegmentHeader(number, generation)));
+  return file->Sync();
+}
+
+Result<std::shared_ptr<SegmentFile>> SegmentFile::Install(Env* env, const std::string& tmp_path,
+                                                          const std::string& path, uint64_t number,
+                                                          uint32_t generation) {
+  SILT_RETURN_IF_ERROR(env->RenameFile(tmp_path, path));
+  return Open(env, path, number, generation, /*writable=*/true);
+}
+
 Result<std::shared_ptr<SegmentFile>> SegmentFile::Create(Env* env, const std::string& path,
                                                          uint64_t number, uint32_t generation,
-                                                         uint64_t size) {
-  // Written as .tmp and renamed, so that the segment's name never exists
-  // without its complete header (another thread's fsync of the directory could
-  // otherwise make the name durable before the header is).
+                                                         uint64_t size, bool zero_fill) {
   const std::string tmp = TempFileName(path);
-  {
-    SILT_ASSIGN_OR_RETURN(auto file, env->NewFile(tmp, OpenMode::kTruncate));
-    SILT_RETURN_IF_ERROR(file->Allocate(0, size));
-    SILT_RETURN_IF_ERROR(file->WriteAt(0, EncodeSegmentHeader(number, generation)));
-    SILT_RETURN_IF_ERROR(file->Sync());
-  }
-  SILT_RETURN_IF_ERROR(env->RenameFile(tmp, path));
-  SILT_ASSIGN_OR_RETURN(auto file, env->NewFile(path, OpenMode::kReadWrite));
-  return std::shared_ptr<SegmentFile>(new SegmentFile(std::move(file), number, generation));
+  SILT_RETURN_IF_ERROR(Prepare(env, tmp, number, generation, size, zero_fill));
+  return Install(env, tmp, path, number, generation);
 }
 
 Result<std::shared_ptr<SegmentFile>> SegmentFile::Open(Env* env, const std::string& path,

@@ -21,11 +21,22 @@ namespace silt::log {
 
 class SegmentFile {
  public:
-  // Creates path.tmp, preallocates `size` bytes, writes and syncs the header,
-  // and renames it to path. The caller syncs the directory.
+  // Writes a new, empty segment to `tmp_path`: `size` bytes (zeros written
+  // when zero_fill, else fallocated), the header, fsync. Safe to run on a
+  // background thread while the log is being written.
+  static Status Prepare(Env* env, const std::string& tmp_path, uint64_t number, uint32_t generation,
+                        uint64_t size, bool zero_fill);
+  // Renames a prepared segment into place and opens it for writing. The
+  // caller syncs the directory. (A segment's name never exists without its
+  // complete header: another thread's fsync of the directory could otherwise
+  // make the name durable before the header.)
+  static Result<std::shared_ptr<SegmentFile>> Install(Env* env, const std::string& tmp_path,
+                                                      const std::string& path, uint64_t number,
+                                                      uint32_t generation);
+  // Prepare + Install.
   static Result<std::shared_ptr<SegmentFile>> Create(Env* env, const std::string& path,
                                                      uint64_t number, uint32_t generation,
-                                                     uint64_t size);
+                                                     uint64_t size, bool zero_fill = false);
   // Opens an existing segment and checks its header against its name.
   static Result<std::shared_ptr<SegmentFile>> Open(Env* env, const std::string& path,
                                                    uint64_t number, uint32_t generation,
