@@ -1,0 +1,39 @@
+// Version: lookups and the canonical text form.
+#include "meta/version.h"
+
+#include <fmt/format.h>
+
+namespace silt::meta {
+
+Result<std::shared_ptr<const TableVersion>> Version::GetTable(TableRefId table) const {
+  auto it = tables_.find(table);
+  if (it == tables_.end()) {
+    return Status::NotFound(fmt::format("no table {} at epoch {}", table.ToString(), epoch_));
+  }
+  return it->second;
+}
+
+uint64_t Version::SafeId(ShardId shard) const {
+  auto it = safe_ids_.find(shard);
+  return it == safe_ids_.end() ? 0 : it->second;
+}
+
+std::string Version::DebugString() const {
+  std::string s = fmt::format("epoch {} next rowset id {} next dv id {}\n", epoch_, next_rowset_id_,
+                              next_dv_id_);
+  for (const auto& [shard, index] : safe_ids_) {
+    s += fmt::format("safe id shard {} = {}\n", shard, index);
+  }
+  for (const auto& [ref, t] : tables_) {
+    s += fmt::format("{} shard {}\n", ref.ToString(), t->shard);
+    for (const auto& [id, r] : t->rowsets) {
+      s += fmt::format("  rowset {} '{}' rows {} bytes {}\n", id, r.name, r.rows, r.bytes);
+    }
+    for (const auto& [id, d] : t->dvs) {
+      s += fmt::format("  dv {} of rowset {} '{}'\n", id, d.rowset_id, d.name);
+    }
+  }
+  return s;
+}
+
+}  // namespace silt::meta
