@@ -41,6 +41,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "bench/bench_report.h"
 #include "bench/disk_bandwidth.h"
 #include "bench/disk_stats.h"
 #include "bench/log_peer.h"
@@ -75,17 +76,6 @@ struct Flags {
   uint64_t recovery_groups = 100;
   std::string only_store;  // for profiling one side; the ratios are then meaningless
 };
-
-double Since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-void Progress(const std::string& what) {
-  std::time_t now = std::time(nullptr);
-  char stamp[16];
-  std::strftime(stamp, sizeof(stamp), "%H:%M:%S", std::gmtime(&now));
-  std::fprintf(stderr, "[%s] %s\n", stamp, what.c_str());
-}
 
 // Deterministic incompressible payloads, the same for both stores: the
 // payload of (group, index) is one of a pool of random strings.
@@ -627,14 +617,6 @@ Status Bench::Run() {
   return Status::OK();
 }
 
-std::string Num(double v) {
-  if (v >= 100) return fmt::format("{:.0f}", v);
-  if (v >= 10) return fmt::format("{:.1f}", v);
-  return fmt::format("{:.2f}", v);
-}
-
-std::string Met(bool met) { return met ? "**met**" : "**missed**"; }
-
 std::string Bench::Report() const {
   std::string out;
   const Results& r = results_;
@@ -735,36 +717,21 @@ std::string Bench::Report() const {
 }
 
 std::string Conditions(const Flags& flags, const std::string& root, const std::string& load) {
-  std::time_t now = std::time(nullptr);
-  char date[32];
-  std::strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  utsname u{};
-  ::uname(&u);
-  return fmt::format(
-      "Date: {}; {} CPUs; kernel {}; data in {}; load average at start: {}.\n"
-      "Parameters: --seconds {} --rounds {} --max-run-mib {} --disk-mib {} --writers {} --groups "
-      "{} "
-      "--async-window {} --load-mib {} --read-groups {} --reads {} --recent-mib {} --recovery-mib "
-      "{} "
-      "--recovery-groups {}.\n"
-      "{}\n\n",
-      date, std::thread::hardware_concurrency(), u.release, root, load, flags.seconds, flags.rounds,
-      flags.max_run_mib, flags.disk_mib, flags.writers, flags.groups, flags.async_window,
-      flags.load_mib, flags.read_groups, flags.reads, flags.recent_mib, flags.recovery_mib,
-      flags.recovery_groups,
-#ifdef NDEBUG
-      "Build: optimised, NDEBUG."
-#else
-      "Build: NOT optimised (assertions on); numbers are not representative."
-#endif
-  );
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
+  return MachineDescription() + fmt::format(
+                                    "data in {}; load average at start: {}.\n"
+                                    "Parameters: --seconds {} --rounds {} --max-run-mib {} "
+                                    "--disk-mib {} --writers {} --groups "
+                                    "{} "
+                                    "--async-window {} --load-mib {} --read-groups {} --reads {} "
+                                    "--recent-mib {} --recovery-mib "
+                                    "{} "
+                                    "--recovery-groups {}.\n"
+                                    "{}\n\n",
+                                    root, load, flags.seconds, flags.rounds, flags.max_run_mib,
+                                    flags.disk_mib, flags.writers, flags.groups, flags.async_window,
+                                    flags.load_mib, flags.read_groups, flags.reads,
+                                    flags.recent_mib, flags.recovery_mib, flags.recovery_groups,
+                                    BuildDescription());
 }
 
 }  // namespace

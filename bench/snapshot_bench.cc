@@ -44,6 +44,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "bench/bench_report.h"
 #include "bench/markdown_table.h"
 #include "bench/page_cache.h"
 #include "silt/env.h"
@@ -69,32 +70,6 @@ struct Flags {
   bool drop_cache = true;
   int page_size = 4096;
 };
-
-double Since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-void Progress(const std::string& what) {
-  std::time_t now = std::time(nullptr);
-  char stamp[16];
-  std::strftime(stamp, sizeof(stamp), "%H:%M:%S", std::gmtime(&now));
-  std::fprintf(stderr, "[%s] %s\n", stamp, what.c_str());
-}
-
-std::string Num(double v) {
-  if (v >= 100) return fmt::format("{:.0f}", v);
-  if (v >= 10) return fmt::format("{:.1f}", v);
-  return fmt::format("{:.2f}", v);
-}
-
-std::string Met(bool met) { return met ? "**met**" : "**missed**"; }
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
 uint64_t FileSize(const std::string& path) {
   std::error_code ec;
@@ -754,24 +729,15 @@ std::string Bench::Report() const {
 }
 
 std::string Conditions(const Flags& f, const std::string& root, const std::string& load) {
-  std::time_t now = std::time(nullptr);
-  char date[32];
-  std::strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  utsname u{};
-  ::uname(&u);
-  return fmt::format(
-      "Date: {}; {} CPUs; kernel {}; SQLite {}; data in {}; load average at start: {}.\n"
-      "Parameters: --scenarios {} --wal-mib {} --working-set-mib {} --rows-per-txn {} --db-mib "
-      "{} --change-pct {} --rounds {} --page-size {} --drop-cache={}.\n{}\n\n",
-      date, std::thread::hardware_concurrency(), u.release, sqlite3_libversion(), root, load,
-      f.scenarios, f.wal_mib, f.working_set_mib, f.rows_per_txn, f.db_mib, f.change_pct, f.rounds,
-      f.page_size, f.drop_cache ? "true" : "false",
-#ifdef NDEBUG
-      "Build: optimised, NDEBUG."
-#else
-      "Build: NOT optimised (assertions on); numbers are not representative."
-#endif
-  );
+  return MachineDescription() +
+         fmt::format(
+             "SQLite {}; data in {}; load average at start: {}.\n"
+             "Parameters: --scenarios {} --wal-mib {} --working-set-mib {} --rows-per-txn {} "
+             "--db-mib "
+             "{} --change-pct {} --rounds {} --page-size {} --drop-cache={}.\n{}\n\n",
+             sqlite3_libversion(), root, load, f.scenarios, f.wal_mib, f.working_set_mib,
+             f.rows_per_txn, f.db_mib, f.change_pct, f.rounds, f.page_size,
+             f.drop_cache ? "true" : "false", BuildDescription());
 }
 
 }  // namespace
