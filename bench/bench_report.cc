@@ -1,9 +1,12 @@
 #include "bench_report.h"
 
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -45,6 +48,23 @@ std::string MachineDescription() {
   ::uname(&u);
   return fmt::format("Date: {}; {} CPUs; kernel {}; ", date, std::thread::hardware_concurrency(),
                      u.release);
+}
+
+std::string CreateRunDirectory(const std::string& parent, const std::string& name) {
+  std::string base = parent;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp && *tmp ? tmp : "/tmp";
+  }
+  const std::string root = fmt::format("{}/{}.{}", base, name, ::getpid());
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);
+  if (ec) {
+    std::fprintf(stderr, "%s: cannot create %s: %s\n", name.c_str(), root.c_str(),
+                 ec.message().c_str());
+    return "";
+  }
+  return root;
 }
 
 std::string BuildDescription() {

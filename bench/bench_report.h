@@ -20,6 +20,9 @@ std::string Met(bool met);
 std::string LoadAverage();
 // "Date: ...; N CPUs; kernel ...; " (UTC date, CPU count, kernel release).
 std::string MachineDescription();
+// Creates PARENT/NAME.PID (PARENT empty: $TMPDIR or /tmp) for a run's data;
+// prints the error and returns "" if it cannot.
+std::string CreateRunDirectory(const std::string& parent, const std::string& name);
 // "Build: optimised, NDEBUG." or a warning that the build is not optimised.
 std::string BuildDescription();
 

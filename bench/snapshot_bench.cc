@@ -769,18 +769,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  if (flags.dir.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    flags.dir = tmp && *tmp ? tmp : "/tmp";
-  }
-  const std::string root = fmt::format("{}/snapshot_bench.{}", flags.dir, ::getpid());
+  const std::string root = silt::bench::CreateRunDirectory(flags.dir, "snapshot_bench");
+  if (root.empty()) return 1;
   std::error_code ec;
-  std::filesystem::create_directories(root, ec);
-  if (ec) {
-    std::fprintf(stderr, "snapshot_bench: cannot create %s: %s\n", root.c_str(),
-                 ec.message().c_str());
-    return 1;
-  }
   const auto start = std::chrono::steady_clock::now();
   const std::string conditions = silt::bench::Conditions(flags, root, silt::bench::LoadAverage());
   silt::bench::Bench bench(flags, root);

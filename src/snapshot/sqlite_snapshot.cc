@@ -275,6 +275,17 @@ Status SqliteSnapshotStore::FinishFold() {
   return Status::OK();
 }
 
+// Stores the source database's size and fingerprint in the snapshot, so that
+// the next snapshot can tell whether the database changed outside the store.
+static Status RecordSourceFingerprint(Env* env, const std::string& db_path, SnapshotSink* sink) {
+  uint64_t size = 0;
+  uint64_t fp = 0;
+  SILT_RETURN_IF_ERROR(Fingerprint(env, db_path, &size, &fp));
+  sink->SetAttribute(kAttrSourceSize, std::to_string(size));
+  sink->SetAttribute(kAttrSourceFingerprint, fmt::format("{:016x}", fp));
+  return Status::OK();
+}
+
 // Ends a Sink after a failed step and returns the step's error. A failpoint
 // stops as a crash would (the Sink is abandoned, not cancelled); any other
 // error cancels the Sink, which sets FULL_NEEDED.
@@ -304,12 +315,8 @@ Status SqliteSnapshotStore::TakeFull(const std::string& db_path, uint64_t term, 
   if (!file.ok()) return fail(file.status(), false);
   auto copied = CopyInto(env_, db_path, *file, nullptr);
   if (!copied.ok()) return fail(copied.status(), false);
-  uint64_t size = 0;
-  uint64_t fp = 0;
-  st = Fingerprint(env_, db_path, &size, &fp);
+  st = RecordSourceFingerprint(env_, db_path, sink.get());
   if (!st.ok()) return fail(st, false);
-  sink->SetAttribute(kAttrSourceSize, std::to_string(size));
-  sink->SetAttribute(kAttrSourceFingerprint, fmt::format("{:016x}", fp));
   result->id = sink->id();
   result->kind = SnapshotKind::kFull;
   result->bytes = *copied;
@@ -347,12 +354,8 @@ Status SqliteSnapshotStore::TakeIncremental(const std::string& db_path, uint64_t
   if (!st.ok()) return fail(st, false);
   st = Failpoint("source-checkpointed");
   if (!st.ok()) return fail(st, true);
-  uint64_t size = 0;
-  uint64_t fp = 0;
-  st = Fingerprint(env_, db_path, &size, &fp);
+  st = RecordSourceFingerprint(env_, db_path, sink.get());
   if (!st.ok()) return fail(st, false);
-  sink->SetAttribute(kAttrSourceSize, std::to_string(size));
-  sink->SetAttribute(kAttrSourceFingerprint, fmt::format("{:016x}", fp));
   sink->SetAttribute(kAttrCompactedFrames, std::to_string(frames));
   result->id = sink->id();
   result->kind = SnapshotKind::kIncremental;
