@@ -21,6 +21,7 @@
 // is the metadata log).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -114,6 +115,9 @@ class SchemaCatalog {
   // Errors: AlreadyExists (name taken), InvalidArgument (id already used).
   Status AddTable(std::shared_ptr<const TableCatalog> table);
   Status DeleteTable(TableId id);  // NotFound
+  // Raises next_table_id to at least `next` (restoring from a checkpoint,
+  // where dropped tables have used ids up to it).
+  void RaiseNextTableId(TableId next) { next_table_id_ = std::max(next_table_id_, next); }
   // Ordered by id.
   std::vector<std::shared_ptr<const TableCatalog>> AllTables() const;
   size_t table_count() const { return tables_.size(); }
@@ -152,6 +156,12 @@ class CatalogSnapshot {
   // CreateTable, DropTable; the others are ignored), applied in order. All or
   // nothing: the first invalid operation's error is returned.
   Result<std::shared_ptr<const CatalogSnapshot>> Apply(const meta::VersionEdit& edit) const;
+
+  // A snapshot holding exactly these schemas, for restoring one from a
+  // checkpoint. InvalidArgument on a repeated schema id or name, or an id at
+  // or above next_schema_id.
+  static Result<std::shared_ptr<const CatalogSnapshot>> Restore(
+      std::vector<std::shared_ptr<const SchemaCatalog>> schemas, SchemaId next_schema_id);
 
  private:
   std::map<std::string, SchemaId, std::less<>> schema_idxs_;

@@ -168,4 +168,23 @@ Result<std::shared_ptr<const CatalogSnapshot>> CatalogSnapshot::Apply(
   return std::shared_ptr<const CatalogSnapshot>(std::move(next));
 }
 
+Result<std::shared_ptr<const CatalogSnapshot>> CatalogSnapshot::Restore(
+    std::vector<std::shared_ptr<const SchemaCatalog>> schemas, SchemaId next_schema_id) {
+  auto out = std::make_shared<CatalogSnapshot>();
+  out->next_schema_id_ = next_schema_id;
+  for (auto& s : schemas) {
+    if (s->id() >= next_schema_id) {
+      return Status::InvalidArgument(
+          fmt::format("restore catalog: schema {} has an id at or above the next schema id {}",
+                      s->id(), next_schema_id));
+    }
+    if (!out->schema_idxs_.emplace(s->name(), s->id()).second ||
+        !out->schemas_.emplace(s->id(), s).second) {
+      return Status::InvalidArgument(
+          fmt::format("restore catalog: schema {} '{}' appears twice", s->id(), s->name()));
+    }
+  }
+  return std::shared_ptr<const CatalogSnapshot>(std::move(out));
+}
+
 }  // namespace silt

@@ -6,16 +6,28 @@
 namespace silt::meta {
 
 Result<std::shared_ptr<const TableVersion>> Version::GetTable(TableRefId table) const {
-  auto it = tables_.find(table);
-  if (it == tables_.end()) {
+  const TableVersionMap::Ptr* t = tables_.Find(table);
+  if (t == nullptr) {
     return Status::NotFound(fmt::format("no table {} at epoch {}", table.ToString(), epoch_));
   }
-  return it->second;
+  return *t;
 }
 
 uint64_t Version::SafeId(ShardId shard) const {
   auto it = safe_ids_.find(shard);
   return it == safe_ids_.end() ? 0 : it->second;
+}
+
+std::shared_ptr<const Version> Version::Restore(uint64_t epoch, TableVersionMap tables,
+                                                std::map<ShardId, uint64_t> safe_ids,
+                                                RowSetId next_rowset_id, DVId next_dv_id) {
+  auto v = std::make_shared<Version>();
+  v->epoch_ = epoch;
+  v->tables_ = std::move(tables);
+  v->safe_ids_ = std::move(safe_ids);
+  v->next_rowset_id_ = next_rowset_id;
+  v->next_dv_id_ = next_dv_id;
+  return v;
 }
 
 std::string Version::DebugString() const {
@@ -24,7 +36,7 @@ std::string Version::DebugString() const {
   for (const auto& [shard, index] : safe_ids_) {
     s += fmt::format("safe id shard {} = {}\n", shard, index);
   }
-  for (const auto& [ref, t] : tables_) {
+  for (const auto& [ref, t] : tables_.Sorted()) {
     s += fmt::format("{} shard {}\n", ref.ToString(), t->shard);
     for (const auto& [id, r] : t->rowsets) {
       s += fmt::format("  rowset {} '{}' rows {} bytes {}\n", id, r.name, r.rows, r.bytes);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "meta/table_version_map.h"
 #include "meta/version_edit.h"
 #include "silt/catalog.h"
 #include "silt/status.h"
@@ -27,9 +28,8 @@ class Version {
  public:
   // The commit that produced this version; 0 for the empty initial one.
   uint64_t epoch() const { return epoch_; }
-  const std::map<TableRefId, std::shared_ptr<const TableVersion>>& tables() const {
-    return tables_;
-  }
+  // Every table (see TableVersionMap for the order).
+  const TableVersionMap& tables() const { return tables_; }
   // NotFound naming the table.
   Result<std::shared_ptr<const TableVersion>> GetTable(TableRefId table) const;
   // Every shard whose safe id was ever set.
@@ -44,11 +44,16 @@ class Version {
   // strings mean equal versions.
   std::string DebugString() const;
 
+  // A Version with this state, for restoring one from a checkpoint.
+  static std::shared_ptr<const Version> Restore(uint64_t epoch, TableVersionMap tables,
+                                                std::map<ShardId, uint64_t> safe_ids,
+                                                RowSetId next_rowset_id, DVId next_dv_id);
+
  private:
   friend class VersionManager;
 
   uint64_t epoch_ = 0;
-  std::map<TableRefId, std::shared_ptr<const TableVersion>> tables_;
+  TableVersionMap tables_;
   std::map<ShardId, uint64_t> safe_ids_;
   RowSetId next_rowset_id_ = 0;
   DVId next_dv_id_ = 0;

@@ -301,6 +301,14 @@ struct Describer {
 
 }  // namespace
 
+void EncodeEditOp(const EditOp& op, std::string* dst) { std::visit(Encoder{dst}, op); }
+
+Status DecodeEditOp(ByteReader* r, EditOp* out) { return DecodeOp(r, out); }
+
+Status ReadCountedItems(ByteReader* r, size_t min_item_bytes, const char* what, uint32_t* n) {
+  return ReadCount(r, min_item_bytes, what, n);
+}
+
 void VersionEdit::EncodeTo(std::string* dst) const {
   const size_t start = dst->size();
   dst->push_back(static_cast<char>(kEditFormatVersion));

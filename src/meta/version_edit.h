@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/coding.h"
 #include "silt/catalog.h"
 #include "silt/status.h"
 #include "silt/types.h"
@@ -153,6 +154,14 @@ class VersionEdit {
  private:
   std::vector<EditOp> ops_;
 };
+
+// One operation's bytes (tag and fields, as in an edit record), and its
+// decoding; for other containers of operations (checkpoints).
+void EncodeEditOp(const EditOp& op, std::string* dst);
+Status DecodeEditOp(ByteReader* r, EditOp* out);
+// Reads a varint32 count of items each at least `min_item_bytes` long,
+// Corruption if that many cannot fit in what is left.
+Status ReadCountedItems(ByteReader* r, size_t min_item_bytes, const char* what, uint32_t* n);
 
 // The checks of a table definition that need no catalog state: names
 // non-empty and distinct, at least one column, primary key ids in range and

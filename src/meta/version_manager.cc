@@ -13,9 +13,9 @@ namespace {
 // and each table an edit touches once; everything else stays shared.
 class VersionBuilder {
  public:
-  VersionBuilder(std::map<TableRefId, std::shared_ptr<const TableVersion>>* tables,
-                 std::map<ShardId, uint64_t>* safe_ids, RowSetId* next_rowset_id, DVId* next_dv_id,
-                 uint64_t epoch, std::vector<DeletableFile>* removed)
+  VersionBuilder(TableVersionMap* tables, std::map<ShardId, uint64_t>* safe_ids,
+                 RowSetId* next_rowset_id, DVId* next_dv_id, uint64_t epoch,
+                 std::vector<DeletableFile>* removed)
       : tables_(tables),
         safe_ids_(safe_ids),
         next_rowset_id_(next_rowset_id),
@@ -29,14 +29,14 @@ class VersionBuilder {
 
  private:
   Result<TableVersion*> Mutable(TableRefId table, const char* for_what) {
-    auto it = tables_->find(table);
-    if (it == tables_->end()) {
+    const TableVersionMap::Ptr* t = tables_->Find(table);
+    if (t == nullptr) {
       return Status::NotFound(fmt::format("{}: no table {}", for_what, table.ToString()));
     }
     auto& m = copies_[table];
     if (!m) {
-      m = std::make_shared<TableVersion>(*it->second);
-      it->second = m;
+      m = std::make_shared<TableVersion>(**t);
+      tables_->Set(table, m);
     }
     return m.get();
   }
@@ -53,7 +53,7 @@ class VersionBuilder {
 
   Status Do(const CreateTableOp& op) {
     SILT_RETURN_IF_ERROR(ValidateTableDef(op));
-    if (tables_->count(op.table) != 0) {
+    if (tables_->Contains(op.table)) {
       return Status::AlreadyExists(
           fmt::format("create table: {} already exists", op.table.ToString()));
     }
@@ -61,18 +61,19 @@ class VersionBuilder {
     t->table = op.table;
     t->shard = op.shard;
     copies_[op.table] = t;
-    tables_->emplace(op.table, std::move(t));
+    tables_->Set(op.table, std::move(t));
     return Status::OK();
   }
 
   Status Do(const DropTableOp& op) {
-    auto it = tables_->find(op.table);
-    if (it == tables_->end()) {
+    const TableVersionMap::Ptr* found = tables_->Find(op.table);
+    if (found == nullptr) {
       return Status::NotFound(fmt::format("drop table: no table {}", op.table.ToString()));
     }
-    for (const auto& [id, r] : it->second->rowsets) RemoveRowSet(*it->second, r);
-    for (const auto& [id, d] : it->second->dvs) RemoveDV(*it->second, d);
-    tables_->erase(it);
+    const TableVersionMap::Ptr t = *found;
+    for (const auto& [id, r] : t->rowsets) RemoveRowSet(*t, r);
+    for (const auto& [id, d] : t->dvs) RemoveDV(*t, d);
+    tables_->Erase(op.table);
     copies_.erase(op.table);
     return Status::OK();
   }
@@ -156,7 +157,7 @@ class VersionBuilder {
     return Status::OK();
   }
 
-  std::map<TableRefId, std::shared_ptr<const TableVersion>>* tables_;
+  TableVersionMap* tables_;
   std::map<ShardId, uint64_t>* safe_ids_;
   RowSetId* next_rowset_id_;
   DVId* next_dv_id_;
@@ -168,6 +169,9 @@ class VersionBuilder {
 }  // namespace
 
 VersionManager::VersionManager() : current_(std::make_shared<const Version>()) {}
+
+VersionManager::VersionManager(std::shared_ptr<const Version> initial)
+    : current_(std::move(initial)) {}
 
 Result<std::shared_ptr<Version>> VersionManager::BuildNext(const Version& base,
                                                            const VersionEdit& edit,

@@ -43,6 +43,8 @@ struct DeletableFile {
 class VersionManager {
  public:
   VersionManager();
+  // Starts from a restored Version (its epoch is the last commit's).
+  explicit VersionManager(std::shared_ptr<const Version> initial);
   VersionManager(const VersionManager&) = delete;
   VersionManager& operator=(const VersionManager&) = delete;
 
