@@ -30,8 +30,8 @@ void TryFile(const std::string& bytes) {
 
   silt::meta::MetaState state;
   if (data->kind == silt::meta::CheckpointKind::kDelta) state.epoch = data->start_epoch - 1;
-  if (!silt::meta::ApplyCheckpoint(*data, "fuzz", &state).ok()) return;
-  auto built = silt::meta::BuildMeta(state);
+  if (!silt::meta::ApplyCheckpoint(std::move(*data), "fuzz", &state).ok()) return;
+  auto built = silt::meta::BuildMeta(state);  // a copy: `state` is compared below
   if (built.ok()) {
     built->catalog->DebugString();
     built->version->DebugString();

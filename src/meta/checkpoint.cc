@@ -264,7 +264,7 @@ Result<CheckpointData> DecodeCheckpoint(std::string_view bytes, std::string_view
   return out;
 }
 
-Status ApplyCheckpoint(const CheckpointData& data, std::string_view file, MetaState* state) {
+Status ApplyCheckpoint(CheckpointData data, std::string_view file, MetaState* state) {
   auto corrupt = [&](uint64_t offset, std::string what) {
     return Status::Corruption(file, offset, what);
   };
@@ -276,8 +276,8 @@ Status ApplyCheckpoint(const CheckpointData& data, std::string_view file, MetaSt
                                    data.start_epoch, data.end_epoch, state->epoch));
   }
   // Changed tables by ref, to check each is listed exactly once.
-  std::map<TableRefId, const CheckpointData::ChangedTable*> changed;
-  for (const auto& c : data.changed) {
+  std::map<TableRefId, CheckpointData::ChangedTable*> changed;
+  for (auto& c : data.changed) {
     if (!changed.emplace(c.state.def.table, &c).second) {
       return corrupt(c.offset, fmt::format("{} appears twice", c.state.def.table.ToString()));
     }
@@ -297,7 +297,7 @@ Status ApplyCheckpoint(const CheckpointData& data, std::string_view file, MetaSt
                          fmt::format("{} is named '{}' in the name list but '{}' in its entry",
                                      ref.ToString(), t.name, c->second->state.def.name));
         }
-        ns.tables.emplace(t.id, c->second->state);
+        ns.tables.emplace(t.id, std::move(c->second->state));
         changed.erase(c);
         continue;
       }

@@ -77,11 +77,10 @@ std::string EncodeCheckpoint(const CheckpointData& data);
 // checkpoint of this format.
 Result<CheckpointData> DecodeCheckpoint(std::string_view bytes, std::string_view file);
 
-// Applies a decoded checkpoint to *state: a global one replaces it, a delta
-// must start right after state->epoch. Corruption naming `file` if the
-// checkpoint does not fit the state (a gap in epochs, a table listed but
-// neither known nor given, a changed table not listed); *state is then
-// unspecified.
-Status ApplyCheckpoint(const CheckpointData& data, std::string_view file, MetaState* state);
+// Applies a decoded checkpoint (taken apart: pass it by std::move) to *state: a global one replaces
+// it, a delta must start right after state->epoch. Corruption naming `file` if the checkpoint does
+// not fit the state (a gap in epochs, a table listed but neither known nor given, a changed table
+// not listed); *state is then unspecified.
+Status ApplyCheckpoint(CheckpointData data, std::string_view file, MetaState* state);
 
 }  // namespace silt::meta

@@ -54,12 +54,13 @@ Result<MetaState> CaptureMetaState(const CatalogSnapshot& catalog, const Version
   return out;
 }
 
-Result<BuiltMeta> BuildMeta(const MetaState& state) {
+Result<BuiltMeta> BuildMeta(MetaState state) {
   std::vector<std::shared_ptr<const SchemaCatalog>> schemas;
-  TableVersionMap files;
-  for (const auto& [sid, s] : state.schemas) {
+  std::vector<std::pair<TableRefId, TableVersionMap::Ptr>> files;
+  files.reserve(state.table_count());
+  for (auto& [sid, s] : state.schemas) {
     auto schema = std::make_shared<SchemaCatalog>(sid, s.name);
-    for (const auto& [tid, t] : s.tables) {
+    for (auto& [tid, t] : s.tables) {
       const CreateTableOp& def = t.def;
       if (def.table != TableRefId{sid, tid}) {
         return Status::InvalidArgument(
@@ -100,9 +101,9 @@ Result<BuiltMeta> BuildMeta(const MetaState& state) {
                                                      state.next_dv_id));
         }
       }
-      tv->rowsets = t.rowsets;
-      tv->dvs = t.dvs;
-      files.Set(def.table, std::move(tv));
+      tv->rowsets = std::move(t.rowsets);
+      tv->dvs = std::move(t.dvs);
+      files.emplace_back(def.table, std::move(tv));
     }
     schema->RaiseNextTableId(s.next_table_id);
     schemas.push_back(std::move(schema));
@@ -115,8 +116,8 @@ Result<BuiltMeta> BuildMeta(const MetaState& state) {
   BuiltMeta out;
   SILT_ASSIGN_OR_RETURN(out.catalog,
                         CatalogSnapshot::Restore(std::move(schemas), state.next_schema_id));
-  out.version = Version::Restore(state.epoch, std::move(files), state.safe_ids,
-                                 state.next_rowset_id, state.next_dv_id);
+  out.version = Version::Restore(state.epoch, TableVersionMap::FromEntries(std::move(files)),
+                                 std::move(state.safe_ids), state.next_rowset_id, state.next_dv_id);
   return out;
 }
 

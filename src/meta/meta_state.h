@@ -57,6 +57,6 @@ struct BuiltMeta {
 };
 // InvalidArgument if the state breaks a catalog rule (repeated names, ids at
 // or above their next-id counters, a delete vector of an unknown rowset).
-Result<BuiltMeta> BuildMeta(const MetaState& state);
+Result<BuiltMeta> BuildMeta(MetaState state);
 
 }  // namespace silt::meta

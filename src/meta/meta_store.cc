@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 
 #include "common/durable_file.h"
 #include "common/file_names.h"
@@ -103,6 +104,11 @@ Result<std::unique_ptr<MetaStore>> MetaStore::Open(const std::string& dir, LogSt
         "{}: has checkpoint {} but no global checkpoint to start from", dir, files.front().name));
   }
 
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  auto phase = Clock::now();
   MetaState state;
   uint64_t global_bytes = 0, delta_bytes = 0;
   for (const auto& f : chain) {
@@ -118,11 +124,14 @@ Result<std::unique_ptr<MetaStore>> MetaStore::Open(const std::string& dir, LogSt
                       "what its name says",
                       CheckpointKindName(data.kind), data.start_epoch, data.end_epoch));
     }
-    SILT_RETURN_IF_ERROR(ApplyCheckpoint(data, path, &state));
+    SILT_RETURN_IF_ERROR(ApplyCheckpoint(std::move(data), path, &state));
     (f.kind == CheckpointKind::kGlobal ? stats.global_checkpoints_loaded
                                        : stats.delta_checkpoints_loaded)++;
   }
-  auto built = BuildMeta(state);
+  stats.checkpoint_seconds = seconds_since(phase);
+  phase = Clock::now();
+  const uint64_t checkpoint_epoch = state.epoch;
+  auto built = BuildMeta(std::move(state));
   if (!built.ok()) {
     return Status::Corruption(fmt::format("{}: checkpoints give an invalid state: {}",
                                           chain.empty() ? dir : JoinPath(dir, chain.back().name),
@@ -130,6 +139,8 @@ Result<std::unique_ptr<MetaStore>> MetaStore::Open(const std::string& dir, LogSt
   }
   std::unique_ptr<MetaStore> store(
       new MetaStore(dir, log, options, std::move(built->catalog), std::move(built->version)));
+  stats.build_seconds = seconds_since(phase);
+  phase = Clock::now();
   store->open_stats_ = stats;
   if (!chain.empty()) {
     store->last_checkpoint_epoch_ = chain.back().end;
@@ -138,7 +149,8 @@ Result<std::unique_ptr<MetaStore>> MetaStore::Open(const std::string& dir, LogSt
     store->global_bytes_ = global_bytes;
     store->delta_bytes_since_global_ = delta_bytes;
   }
-  SILT_RETURN_IF_ERROR(store->Recover(state));
+  SILT_RETURN_IF_ERROR(store->Recover(checkpoint_epoch));
+  store->open_stats_.replay_seconds = seconds_since(phase);
   if (global != nullptr) SILT_RETURN_IF_ERROR(store->RemoveCheckpointsBefore(global->end));
   if (options.heartbeat.count() > 0 && options.checkpoint_delta > 0) {
     store->heartbeat_ = std::thread([s = store.get()] { s->HeartbeatLoop(); });
@@ -146,8 +158,8 @@ Result<std::unique_ptr<MetaStore>> MetaStore::Open(const std::string& dir, LogSt
   return store;
 }
 
-Status MetaStore::Recover(const MetaState& loaded) {
-  const uint64_t e = loaded.epoch;
+Status MetaStore::Recover(uint64_t checkpoint_epoch) {
+  const uint64_t e = checkpoint_epoch;
   const uint64_t first = log_->FirstIndex(kMetaShard);
   const uint64_t last = log_->LastIndex(kMetaShard);
   const std::string log_name = "metadata log (log group 0)";
@@ -168,30 +180,50 @@ Status MetaStore::Recover(const MetaState& loaded) {
                     "are missing",
                     log_name, first, e, e + 1, first - 1));
   }
+  // Chunk by chunk: the catalog takes each DDL record in turn; the version
+  // manager takes the whole chunk as one commit (CommitAll), so a table
+  // changed by many records is copied once per chunk, not once per record.
+  auto where = [&](uint64_t index) { return fmt::format("{} index {}", log_name, index); };
+  std::vector<VersionEdit> edits;
   for (uint64_t from = e + 1; from <= last;) {
     const uint64_t to = std::min(last, from + kReplayChunk - 1);
     SILT_ASSIGN_OR_RETURN(std::vector<LogEntry> entries, log_->GetRange(kMetaShard, from, to));
-    for (const LogEntry& entry : entries) {
-      const std::string where = fmt::format("{} index {}", log_name, entry.index);
-      VersionEdit edit;
-      SILT_RETURN_IF_ERROR(edit.DecodeFrom(entry.payload, where, 0));
-      Status s = vm_.Check(edit);
-      if (s.ok()) s = root_.Current()->Apply(edit).status();
-      if (!s.ok()) {
+    if (entries.empty()) break;
+    edits.clear();
+    edits.resize(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const LogEntry& entry = entries[i];
+      if (entry.index != from + i) {
         return Status::Corruption(
-            fmt::format("{}: the record does not apply: {}", where, s.ToString()));
+            fmt::format("{}: expected index {}", where(entry.index), from + i));
       }
-      SILT_ASSIGN_OR_RETURN(uint64_t epoch, vm_.Commit(edit));
-      SILT_RETURN_IF_ERROR(root_.Apply(edit));
-      if (epoch != entry.index) {
-        return Status::Corruption(fmt::format("{}: replay reached epoch {} instead", where, epoch));
+      VersionEdit& edit = edits[i];
+      Status s = edit.DecodeFrom(entry.payload, "", 0);
+      if (!s.ok())
+        return Status::Corruption(fmt::format("{}: {}", where(entry.index), s.message()));
+      if (edit.HasDdl()) {
+        s = root_.Apply(edit);
+        if (!s.ok()) {
+          return Status::Corruption(
+              fmt::format("{}: the record does not apply: {}", where(entry.index), s.ToString()));
+        }
       }
       NoteChanges(edit);
-      commits_since_checkpoint_++;
-      open_stats_.log_records_replayed++;
       open_stats_.log_bytes_replayed += entry.payload.size();
     }
-    if (entries.empty()) break;
+    auto epoch = vm_.CommitAll(edits);
+    if (!epoch.ok()) {
+      // "commit of epoch N: ..." names the record: epoch N is log index N.
+      return Status::Corruption(fmt::format("{} (indexes {}..{}): a record does not apply: {}",
+                                            log_name, from, entries.back().index,
+                                            epoch.status().ToString()));
+    }
+    if (*epoch != entries.back().index) {
+      return Status::Corruption(
+          fmt::format("{}: replay reached epoch {} instead", where(entries.back().index), *epoch));
+    }
+    commits_since_checkpoint_ += entries.size();
+    open_stats_.log_records_replayed += entries.size();
     from = entries.back().index + 1;
   }
   if (first <= e && e > 0) SILT_RETURN_IF_ERROR(log_->TruncatePrefix(kMetaShard, e + 1, true));
@@ -219,9 +251,9 @@ void MetaStore::NoteChanges(const VersionEdit& edit) {
 
 Result<uint64_t> MetaStore::CommitLocked(const VersionEdit& edit) {
   SILT_RETURN_IF_ERROR(broken_);
-  SILT_RETURN_IF_ERROR(root_.Current()->Apply(edit).status());
-  SILT_RETURN_IF_ERROR(vm_.Check(edit));
-  const uint64_t epoch = vm_.epoch() + 1;
+  if (edit.HasDdl()) SILT_RETURN_IF_ERROR(root_.Current()->Apply(edit).status());
+  SILT_ASSIGN_OR_RETURN(PreparedCommit prepared, vm_.Prepare(edit));
+  const uint64_t epoch = prepared.epoch();
   std::string record;
   edit.EncodeTo(&record);
   LogBatch batch;
@@ -232,7 +264,7 @@ Result<uint64_t> MetaStore::CommitLocked(const VersionEdit& edit) {
     return broken_;
   }
   // Both were checked above and nobody else commits.
-  auto committed = vm_.Commit(edit);
+  auto committed = vm_.Install(std::move(prepared));
   if (!committed.ok() || *committed != epoch) {
     broken_ = Status::Corruption(fmt::format("commit of epoch {} failed after its log append: {}",
                                              epoch, committed.status().ToString()));
@@ -307,10 +339,13 @@ Status MetaStore::Checkpoint(bool* written) {
     commits = commits_since_checkpoint_;
     commits_since_checkpoint_ = 0;
   }
-  const CheckpointKind kind = !have_global_ || deltas_since_global_ >= options_.global_every ||
-                                      delta_bytes_since_global_ > global_bytes_
-                                  ? CheckpointKind::kGlobal
-                                  : CheckpointKind::kDelta;
+  // A global checkpoint when a delta would not save much: every global_every
+  // deltas, when the deltas since the last global one add up to more than
+  // half of it, or when this one changes more than half of the tables.
+  const bool global = !have_global_ || deltas_since_global_ >= options_.global_every ||
+                      delta_bytes_since_global_ * 2 > global_bytes_ ||
+                      changed.size() * 2 > version->tables().size();
+  const CheckpointKind kind = global ? CheckpointKind::kGlobal : CheckpointKind::kDelta;
   Status s;
   uint64_t size = 0;
   const uint64_t end = version->epoch();

@@ -49,10 +49,11 @@ struct MetaOptions {
   // Commits between checkpoints (the seed's default). 0: never automatically.
   uint64_t checkpoint_delta = 10000;
   // Every this many delta checkpoints, the next one is global. A global one
-  // is also written as soon as the deltas since the last global one add up
-  // to more bytes than it: so the checkpoint files never take more than
-  // about twice the size of the whole state, however the commits spread over
-  // the tables (with changes spread evenly, each delta is nearly a global).
+  // is also written when the deltas since the last global one add up to more
+  // than half of its size, or when more than half of the tables changed
+  // (a delta would then be nearly as big): so the checkpoint files take at
+  // most about 1.5 times the whole state plus one delta, and restart reads
+  // little more than that, however the commits spread over the tables.
   int global_every = 10;
   // How often the background checkpointer looks; 0: no background thread
   // (call MaybeCheckpoint or Checkpoint yourself).
@@ -81,7 +82,10 @@ struct MetaOpenStats {
   uint64_t checkpoint_bytes_read = 0;
   uint64_t log_records_replayed = 0;
   uint64_t log_bytes_replayed = 0;
-  int stale_files_removed = 0;  // leftover .tmp and superseded checkpoints
+  int stale_files_removed = 0;    // leftover .tmp and superseded checkpoints
+  double checkpoint_seconds = 0;  // reading, decoding and applying checkpoints
+  double build_seconds = 0;       // building the catalog and Version from them
+  double replay_seconds = 0;      // replaying the log after them
 };
 
 class MetaStore {
@@ -132,7 +136,8 @@ class MetaStore {
   MetaStore(const std::string& dir, LogStore* log, const MetaOptions& options,
             std::shared_ptr<const CatalogSnapshot> catalog, std::shared_ptr<const Version> version);
 
-  Status Recover(const MetaState& loaded);
+  // Replays the log after the checkpoints, which end at checkpoint_epoch.
+  Status Recover(uint64_t checkpoint_epoch);
   Result<uint64_t> CommitLocked(const VersionEdit& edit);
   void NoteChanges(const VersionEdit& edit);
   Status RemoveCheckpointsBefore(uint64_t global_end);

@@ -100,8 +100,11 @@ Status RootCatalog::Apply(const meta::VersionEdit& edit) {
 }
 
 Status RootCatalog::ApplyLocked(const meta::VersionEdit& edit, meta::VersionEdit* out) {
-  SILT_ASSIGN_OR_RETURN(auto next, Current()->Apply(edit));
-  Publish(std::move(next));
+  // Edits without DDL leave the catalog as it is: no new snapshot.
+  if (edit.HasDdl()) {
+    SILT_ASSIGN_OR_RETURN(auto next, Current()->Apply(edit));
+    Publish(std::move(next));
+  }
   if (out != nullptr) out->Append(edit);
   return Status::OK();
 }

@@ -13,9 +13,15 @@ Result<std::shared_ptr<const TableVersion>> Version::GetTable(TableRefId table) 
   return *t;
 }
 
+const std::map<ShardId, uint64_t>& Version::safe_ids() const {
+  static const std::map<ShardId, uint64_t> kNone;
+  return safe_ids_ ? *safe_ids_ : kNone;
+}
+
 uint64_t Version::SafeId(ShardId shard) const {
-  auto it = safe_ids_.find(shard);
-  return it == safe_ids_.end() ? 0 : it->second;
+  const auto& ids = safe_ids();
+  auto it = ids.find(shard);
+  return it == ids.end() ? 0 : it->second;
 }
 
 std::shared_ptr<const Version> Version::Restore(uint64_t epoch, TableVersionMap tables,
@@ -24,7 +30,7 @@ std::shared_ptr<const Version> Version::Restore(uint64_t epoch, TableVersionMap 
   auto v = std::make_shared<Version>();
   v->epoch_ = epoch;
   v->tables_ = std::move(tables);
-  v->safe_ids_ = std::move(safe_ids);
+  v->safe_ids_ = std::make_shared<const std::map<ShardId, uint64_t>>(std::move(safe_ids));
   v->next_rowset_id_ = next_rowset_id;
   v->next_dv_id_ = next_dv_id;
   return v;
@@ -33,7 +39,7 @@ std::shared_ptr<const Version> Version::Restore(uint64_t epoch, TableVersionMap 
 std::string Version::DebugString() const {
   std::string s = fmt::format("epoch {} next rowset id {} next dv id {}\n", epoch_, next_rowset_id_,
                               next_dv_id_);
-  for (const auto& [shard, index] : safe_ids_) {
+  for (const auto& [shard, index] : safe_ids()) {
     s += fmt::format("safe id shard {} = {}\n", shard, index);
   }
   for (const auto& [ref, t] : tables_.Sorted()) {

@@ -33,7 +33,7 @@ class Version {
   // NotFound naming the table.
   Result<std::shared_ptr<const TableVersion>> GetTable(TableRefId table) const;
   // Every shard whose safe id was ever set.
-  const std::map<ShardId, uint64_t>& safe_ids() const { return safe_ids_; }
+  const std::map<ShardId, uint64_t>& safe_ids() const;
   // 0 when never set.
   uint64_t SafeId(ShardId shard) const;
   // One more than the largest rowset / DV id ever committed (live or not).
@@ -54,7 +54,8 @@ class Version {
 
   uint64_t epoch_ = 0;
   TableVersionMap tables_;
-  std::map<ShardId, uint64_t> safe_ids_;
+  // Shared between versions until a commit changes a safe id.
+  std::shared_ptr<const std::map<ShardId, uint64_t>> safe_ids_;
   RowSetId next_rowset_id_ = 0;
   DVId next_dv_id_ = 0;
 };

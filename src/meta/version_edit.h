@@ -133,6 +133,17 @@ class VersionEdit {
   }
 
   const std::vector<EditOp>& ops() const { return ops_; }
+  // Whether any operation is DDL (a schema or table created or dropped):
+  // only those change the catalog.
+  bool HasDdl() const {
+    for (const EditOp& op : ops_) {
+      if (std::holds_alternative<CreateSchemaOp>(op) || std::holds_alternative<DropSchemaOp>(op) ||
+          std::holds_alternative<CreateTableOp>(op) || std::holds_alternative<DropTableOp>(op)) {
+        return true;
+      }
+    }
+    return false;
+  }
   bool empty() const { return ops_.empty(); }
   size_t size() const { return ops_.size(); }
   void Clear() { ops_.clear(); }

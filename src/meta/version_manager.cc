@@ -9,11 +9,13 @@
 namespace silt::meta {
 namespace {
 
-// Builds the next Version from the current one: copies the table map once
-// and each table an edit touches once; everything else stays shared.
+// Builds the next Version from the current one: the table map and the safe
+// ids are copy-on-write (shared until written)
+// and each table an edit touches is copied once; everything else stays shared.
 class VersionBuilder {
  public:
-  VersionBuilder(TableVersionMap* tables, std::map<ShardId, uint64_t>* safe_ids,
+  VersionBuilder(TableVersionMap* tables,
+                 std::shared_ptr<const std::map<ShardId, uint64_t>>* safe_ids,
                  RowSetId* next_rowset_id, DVId* next_dv_id, uint64_t epoch,
                  std::vector<DeletableFile>* removed)
       : tables_(tables),
@@ -22,6 +24,8 @@ class VersionBuilder {
         next_dv_id_(next_dv_id),
         epoch_(epoch),
         removed_(removed) {}
+
+  void set_epoch(uint64_t epoch) { epoch_ = epoch; }
 
   Status Apply(const EditOp& op) {
     return std::visit([this](const auto& o) { return Do(o); }, op);
@@ -147,7 +151,12 @@ class VersionBuilder {
     if (op.shard == kMetaShard) {
       return Status::InvalidArgument("set safe id: shard 0 is the metadata log, not a shard");
     }
-    uint64_t& safe = (*safe_ids_)[op.shard];
+    if (!safe_copy_) {
+      safe_copy_ = *safe_ids_ ? std::make_shared<std::map<ShardId, uint64_t>>(**safe_ids_)
+                              : std::make_shared<std::map<ShardId, uint64_t>>();
+      *safe_ids_ = safe_copy_;
+    }
+    uint64_t& safe = (*safe_copy_)[op.shard];
     if (op.index < safe) {
       return Status::InvalidArgument(
           fmt::format("set safe id: shard {} safe id would move backwards from {} to {}", op.shard,
@@ -158,7 +167,8 @@ class VersionBuilder {
   }
 
   TableVersionMap* tables_;
-  std::map<ShardId, uint64_t>* safe_ids_;
+  std::shared_ptr<const std::map<ShardId, uint64_t>>* safe_ids_;
+  std::shared_ptr<std::map<ShardId, uint64_t>> safe_copy_;  // this commit's, once written
   RowSetId* next_rowset_id_;
   DVId* next_dv_id_;
   uint64_t epoch_;
@@ -174,21 +184,28 @@ VersionManager::VersionManager(std::shared_ptr<const Version> initial)
     : current_(std::move(initial)) {}
 
 Result<std::shared_ptr<Version>> VersionManager::BuildNext(const Version& base,
-                                                           const VersionEdit& edit,
+                                                           std::span<const VersionEdit> edits,
                                                            std::vector<DeletableFile>* removed) {
-  if (edit.empty()) return Status::InvalidArgument("commit of an empty edit");
   auto next = std::make_shared<Version>(base);
-  next->epoch_ = base.epoch_ + 1;
+  // One builder for all the edits: each table is copied once for the lot.
   VersionBuilder builder(&next->tables_, &next->safe_ids_, &next->next_rowset_id_,
                          &next->next_dv_id_, next->epoch_, removed);
-  for (const EditOp& op : edit.ops()) {
-    Status s = builder.Apply(op);
-    if (!s.ok()) return s.WithContext(fmt::format("commit of epoch {}", next->epoch_));
+  for (const VersionEdit& edit : edits) {
+    next->epoch_++;
+    if (edit.empty()) {
+      return Status::InvalidArgument(fmt::format("commit of epoch {}: empty edit", next->epoch_));
+    }
+    builder.set_epoch(next->epoch_);
+    for (const EditOp& op : edit.ops()) {
+      Status s = builder.Apply(op);
+      if (!s.ok()) return s.WithContext(fmt::format("commit of epoch {}", next->epoch_));
+    }
   }
   return next;
 }
 
-Status VersionManager::Check(const VersionEdit& edit) {
+Result<uint64_t> VersionManager::CommitAll(std::span<const VersionEdit> edits) {
+  if (edits.empty()) return epoch();
   std::lock_guard<std::mutex> write_lock(write_mu_);
   std::shared_ptr<const Version> base;
   {
@@ -196,18 +213,7 @@ Status VersionManager::Check(const VersionEdit& edit) {
     base = current_;
   }
   std::vector<DeletableFile> removed;
-  return BuildNext(*base, edit, &removed).status();
-}
-
-Result<uint64_t> VersionManager::Commit(const VersionEdit& edit) {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
-  std::shared_ptr<const Version> base;
-  {
-    std::lock_guard<std::mutex> lock(state_mu_);
-    base = current_;
-  }
-  std::vector<DeletableFile> removed;
-  SILT_ASSIGN_OR_RETURN(std::shared_ptr<Version> next, BuildNext(*base, edit, &removed));
+  SILT_ASSIGN_OR_RETURN(std::shared_ptr<Version> next, BuildNext(*base, edits, &removed));
   const uint64_t epoch = next->epoch_;
   {
     std::lock_guard<std::mutex> lock(state_mu_);
@@ -215,8 +221,44 @@ Result<uint64_t> VersionManager::Commit(const VersionEdit& edit) {
     for (DeletableFile& f : removed) pending_.push_back(std::move(f));
     PrunePinsLocked();
   }
-  // `base` (the previous version) is released here, outside state_mu_.
   return epoch;
+}
+
+Status VersionManager::Check(const VersionEdit& edit) { return Prepare(edit).status(); }
+
+Result<PreparedCommit> VersionManager::Prepare(const VersionEdit& edit) {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  std::shared_ptr<const Version> base;
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    base = current_;
+  }
+  PreparedCommit p;
+  SILT_ASSIGN_OR_RETURN(p.next_, BuildNext(*base, std::span(&edit, 1), &p.removed_));
+  return p;
+}
+
+Result<uint64_t> VersionManager::Install(PreparedCommit prepared) {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  if (!prepared.next_) return Status::InvalidArgument("install of an empty prepared commit");
+  std::shared_ptr<const Version> base;
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (current_->epoch() + 1 != prepared.next_->epoch()) {
+      return Status::Aborted(
+          fmt::format("prepared commit of epoch {} no longer follows the current epoch {}",
+                      prepared.next_->epoch(), current_->epoch()));
+    }
+    base = std::move(current_);
+    current_ = std::move(prepared.next_);
+    for (DeletableFile& f : prepared.removed_) pending_.push_back(std::move(f));
+    PrunePinsLocked();
+  }
+  return base->epoch() + 1;
+}
+
+Result<uint64_t> VersionManager::Commit(const VersionEdit& edit) {
+  return CommitAll(std::span(&edit, 1));
 }
 
 std::shared_ptr<const Version> VersionManager::Pin() {

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,17 @@ struct DeletableFile {
   friend bool operator==(const DeletableFile&, const DeletableFile&) = default;
 };
 
+// A commit built by VersionManager::Prepare and not yet installed.
+class PreparedCommit {
+ public:
+  uint64_t epoch() const { return next_ ? next_->epoch() : 0; }
+
+ private:
+  friend class VersionManager;
+  std::shared_ptr<Version> next_;
+  std::vector<DeletableFile> removed_;
+};
+
 class VersionManager {
  public:
   VersionManager();
@@ -57,10 +69,20 @@ class VersionManager {
   // DDL-only operations (schemas) change nothing here but still make a commit.
   // DeleteRowSet also removes the rowset's DVs.
   Result<uint64_t> Commit(const VersionEdit& edit);
+  // Commits each edit in turn (epochs one apart) and publishes only the
+  // result, all or nothing for the lot; returns the last epoch. For replay,
+  // where nobody looks at the versions in between: each table is copied once
+  // for all the edits instead of once per edit.
+  Result<uint64_t> CommitAll(std::span<const VersionEdit> edits);
   // Whether Commit(edit) would succeed now, without committing: the check to
   // make before writing the edit to the metadata log (the caller serializes
   // its commits, so the answer still holds when it then calls Commit).
   Status Check(const VersionEdit& edit);
+  // Check and Commit in two steps without building the edit twice: Prepare
+  // builds the next Version (same errors as Commit) without publishing it;
+  // Install publishes it, Aborted if another commit came first.
+  Result<PreparedCommit> Prepare(const VersionEdit& edit);
+  Result<uint64_t> Install(PreparedCommit prepared);
 
   // The current Version; it stays valid and unchanged for as long as the
   // caller holds it, and holding it keeps its files from being vacuumed.
@@ -84,7 +106,8 @@ class VersionManager {
  private:
   // The Version after `edit`, built on `base`; the files it removes are
   // appended to *removed.
-  static Result<std::shared_ptr<Version>> BuildNext(const Version& base, const VersionEdit& edit,
+  static Result<std::shared_ptr<Version>> BuildNext(const Version& base,
+                                                    std::span<const VersionEdit> edits,
                                                     std::vector<DeletableFile>* removed);
   // Drops registry entries whose Version nobody holds any more. state_mu_ held.
   void PrunePinsLocked();

@@ -123,7 +123,7 @@ TEST(MetaStoreTest, CheckpointsDeltaGlobalAndLogTruncation) {
 
   ASSERT_OK(node.meta->CreateSchema("s").status());
   std::vector<TableRefId> tables;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 12; ++i) {
     ASSERT_OK_AND_ASSIGN(TableRefId t,
                          node.meta->CreateTable("s", "t" + std::to_string(i), 1, kColumns));
     tables.push_back(t);
@@ -132,8 +132,8 @@ TEST(MetaStoreTest, CheckpointsDeltaGlobalAndLogTruncation) {
   EXPECT_TRUE(written);
   // The first checkpoint is global; the log prefix it covers is gone.
   EXPECT_EQ(CheckpointFiles(node),
-            std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 5)});
-  EXPECT_EQ(node.log->FirstIndex(kMetaShard), 6u);
+            std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 13)});
+  EXPECT_EQ(node.log->FirstIndex(kMetaShard), 14u);
 
   ASSERT_OK(AddRowSet(node.meta.get(), tables[1]));
   ASSERT_OK(node.meta->DropTable("s", "t2"));
@@ -141,26 +141,26 @@ TEST(MetaStoreTest, CheckpointsDeltaGlobalAndLogTruncation) {
   ASSERT_OK(AddRowSet(node.meta.get(), tables[3]));
   ASSERT_OK(node.meta->Checkpoint());
   EXPECT_EQ(CheckpointFiles(node),
-            (std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 5),
-                                      CheckpointFileName(CheckpointKind::kDelta, 6, 7),
-                                      CheckpointFileName(CheckpointKind::kDelta, 8, 8)}));
+            (std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 13),
+                                      CheckpointFileName(CheckpointKind::kDelta, 14, 15),
+                                      CheckpointFileName(CheckpointKind::kDelta, 16, 16)}));
   // A delta holds only what changed: the first one table 1 (table 2 was
   // dropped, so it is only absent from the name list).
   {
     ASSERT_OK_AND_ASSIGN(
         std::string bytes,
-        env.ReadFile("/db/meta/" + CheckpointFileName(CheckpointKind::kDelta, 6, 7)));
+        env.ReadFile("/db/meta/" + CheckpointFileName(CheckpointKind::kDelta, 14, 15)));
     ASSERT_OK_AND_ASSIGN(CheckpointData d, DecodeCheckpoint(bytes, "delta"));
     ASSERT_EQ(d.changed.size(), 1u);
     EXPECT_EQ(d.changed[0].state.def.table, tables[1]);
     ASSERT_EQ(d.schemas.size(), 1u);
-    EXPECT_EQ(d.schemas[0].tables.size(), 3u);
+    EXPECT_EQ(d.schemas[0].tables.size(), 11u);
   }
   // After global_every deltas the next checkpoint is global and replaces them.
   ASSERT_OK(AddRowSet(node.meta.get(), tables[0]));
   ASSERT_OK(node.meta->Checkpoint());
   EXPECT_EQ(CheckpointFiles(node),
-            std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 9)});
+            std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 17)});
   const std::string state = node.meta->DebugString();
   ASSERT_OK(AddRowSet(node.meta.get(), tables[0]));
   const std::string state2 = node.meta->DebugString();
@@ -171,48 +171,59 @@ TEST(MetaStoreTest, CheckpointsDeltaGlobalAndLogTruncation) {
   EXPECT_EQ(node.meta->open_stats().global_checkpoints_loaded, 1);
   EXPECT_EQ(node.meta->open_stats().log_records_replayed, 1u);
   MetaStatus st = node.meta->GetStatus();
-  EXPECT_EQ(st.epoch, 10u);
-  EXPECT_EQ(st.last_checkpoint_epoch, 9u);
+  EXPECT_EQ(st.epoch, 18u);
+  EXPECT_EQ(st.last_checkpoint_epoch, 17u);
   EXPECT_EQ(st.commits_since_checkpoint, 1u);
 }
 
-// When the deltas since the last global checkpoint outgrow it, the next
-// checkpoint is global, whatever global_every says: the files stay within
-// about twice the size of the state.
-TEST(MetaStoreTest, GlobalCheckpointOnceDeltasOutgrowTheLastOne) {
+// A global checkpoint replaces the deltas as soon as they stop paying off:
+// when one changes more than half of the tables, or when the deltas since
+// the last global one add up to more than half of its size, whatever
+// global_every says; the rule holds across restarts (sizes come from the
+// files).
+TEST(MetaStoreTest, GlobalCheckpointOnceDeltasStopPayingOff) {
   FaultInjectionEnv env;
   MetaNode node(&env, "/db", ManualOptions(0, /*global_every=*/100));
   ASSERT_OK(node.Open());
   ASSERT_OK(node.meta->CreateSchema("s").status());
   std::vector<TableRefId> tables;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 10; ++i) {
     ASSERT_OK_AND_ASSIGN(TableRefId t,
                          node.meta->CreateTable("s", "t" + std::to_string(i), 1, kColumns));
     tables.push_back(t);
   }
-  ASSERT_OK(node.meta->Checkpoint());  // global 1..5
-  // A delta of one table is small.
-  ASSERT_OK(AddRowSet(node.meta.get(), tables[0]));
-  ASSERT_OK(node.meta->Checkpoint());  // delta 6..6
-  // A delta of every table (each grown by a rowset) outgrows the global one.
-  for (TableRefId t : tables) ASSERT_OK(AddRowSet(node.meta.get(), t));
-  ASSERT_OK(node.meta->Checkpoint());  // delta 7..10
-  EXPECT_EQ(CheckpointFiles(node).size(), 3u);
-  ASSERT_OK(AddRowSet(node.meta.get(), tables[1]));
-  ASSERT_OK(node.meta->Checkpoint());
-  EXPECT_EQ(CheckpointFiles(node),
-            std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 11)});
-  // The rule holds across a restart too (sizes are taken from the files).
-  ASSERT_OK(AddRowSet(node.meta.get(), tables[0]));
-  ASSERT_OK(node.meta->Checkpoint());  // delta 12..12
-  for (TableRefId t : tables) ASSERT_OK(AddRowSet(node.meta.get(), t));
-  ASSERT_OK(node.meta->Checkpoint());  // delta 13..16
-  node.Close();
-  ASSERT_OK(node.Open());
-  ASSERT_OK(AddRowSet(node.meta.get(), tables[2]));
+  ASSERT_OK(node.meta->Checkpoint());  // global 1..11
+  auto change = [&](int first, int n) {
+    for (int i = first; i < first + n; ++i) ASSERT_OK(AddRowSet(node.meta.get(), tables[i]));
+  };
+  // More than half of the tables changed: global right away.
+  change(0, 6);
   ASSERT_OK(node.meta->Checkpoint());
   EXPECT_EQ(CheckpointFiles(node),
             std::vector<std::string>{CheckpointFileName(CheckpointKind::kGlobal, 1, 17)});
+  // Small deltas accumulate until they pass half of the global one.
+  int deltas = 0;
+  for (int round = 0; round < 10 && CheckpointFiles(node).size() == 1u + deltas; ++round) {
+    change(round % 10, 1);
+    ASSERT_OK(node.meta->Checkpoint());
+    if (CheckpointFiles(node).size() == 2u + deltas) deltas++;
+  }
+  EXPECT_GE(deltas, 2) << "small deltas should come first";
+  EXPECT_LE(deltas, 7);
+  ASSERT_EQ(CheckpointFiles(node).size(), 1u) << "then a global one replaces them";
+  EXPECT_TRUE(CheckpointFiles(node)[0].ends_with(".global"));
+  // Across a restart: the same number of deltas, then a global one.
+  const int expected = deltas;
+  deltas = 0;
+  for (int round = 0; round < 10 && CheckpointFiles(node).size() == 1u + deltas; ++round) {
+    change(round % 10, 1);
+    ASSERT_OK(node.meta->Checkpoint());
+    if (CheckpointFiles(node).size() == 2u + deltas) deltas++;
+    node.Close();
+    ASSERT_OK(node.Open());
+  }
+  EXPECT_EQ(deltas, expected);
+  EXPECT_EQ(CheckpointFiles(node).size(), 1u);
 }
 
 TEST(MetaStoreTest, HeartbeatCheckpointsEveryDeltaCommits) {
