@@ -6,7 +6,8 @@
 //   ROOT/LOCK                  flock held by the process that has the store open
 //   ROOT/FULL_NEEDED           present: the next snapshot must be full
 //   ROOT/<id>.tmp/             a Sink being written (never listed)
-//   ROOT/<id>.del/             a snapshot being reaped (never listed)
+//   ROOT/<id>.del/             a reaped snapshot whose files are being removed,
+//                              perhaps in the background (never listed)
 //   ROOT/<id>/meta.json        a complete snapshot: its metadata, with checksums
 //   ROOT/<id>/<data files>
 // An id is "<term>-<index>-<ms>"; snapshots are ordered by (term, index, ms).
@@ -67,6 +68,13 @@ struct SnapshotStoreOptions {
   std::function<uint64_t()> now_ms;
   // Take ROOT/LOCK so that a second process cannot open the store. Default true.
   bool lock_root = true;
+  // Reap takes a snapshot out of the store durably (renamed to <id>.del, ROOT
+  // synced) and then removes its files: true hands that removal to a
+  // background thread owned by the store, so Reap (and a Snapshot that ends
+  // with it) does not wait for the file system to free the data; false
+  // removes them before Reap returns. Either way Recover removes what a crash
+  // leaves. Default true.
+  bool delete_in_background = true;
 };
 
 class SnapshotStore;
@@ -84,7 +92,9 @@ class SnapshotSink {
   virtual const std::string& dir() const = 0;
 
   // Creates data file `name` (a plain name, no '/'; not "meta.json") and
-  // returns it; the Sink owns it. Write with Append/WriteAt; Close syncs it.
+  // returns it; the Sink owns it. Write with Append/WriteAt, only through this
+  // File; Close syncs it. Bytes written in order are hashed as they go, so
+  // Close need not read the file back for meta.json (it does if they were not).
   virtual Result<File*> CreateFile(const std::string& name) = 0;
   // Appends to data file `name`, creating it on first use.
   virtual Status Append(const std::string& name, std::string_view data) = 0;
@@ -149,8 +159,14 @@ class SnapshotStore {
   virtual Result<std::unique_ptr<SnapshotReader>> Open(const std::string& id) = 0;
 
   // Deletes every complete snapshot older than the newest, except those open
-  // for reading and those in `keep`. Returns how many were deleted.
+  // for reading and those in `keep`. Returns how many were deleted. With
+  // SnapshotStoreOptions::delete_in_background their files may still be
+  // being removed when it returns (see WaitForDeletes).
   virtual Result<int> Reap(const std::set<std::string>& keep = {}) = 0;
+  // Waits until the files of every reaped snapshot have been removed. Returns
+  // the first error a background removal met since the last call (those
+  // removals are best effort: Recover removes whatever is left), or OK.
+  virtual Status WaitForDeletes() = 0;
 
   // Recover (also run by Open): sets FULL_NEEDED if a Sink was interrupted,
   // removes every <id>.tmp and <id>.del, syncs ROOT. Harmless to repeat. Busy

@@ -14,8 +14,8 @@ namespace silt {
 
 namespace {
 
-// Size and XXH3 of a file, read back in chunks (the Sink does not see how
-// callers such as the WAL compactor write their files).
+// Size and XXH3 of a file, read back in chunks: the fallback when its bytes
+// were not all written in order through the Sink's File (see HashingFile).
 Status HashFile(const File& file, uint64_t* size, uint64_t* xxh3) {
   Hasher64 hasher;
   std::string buf(1 << 20, '\0');
@@ -30,6 +30,76 @@ Status HashFile(const File& file, uint64_t* size, uint64_t* xxh3) {
   *xxh3 = hasher.Digest();
   return Status::OK();
 }
+
+// The File a Sink hands out: it hashes the bytes as they are written, so that
+// Persist need not read a data file back (for a full SQLite snapshot that is a
+// second pass over the whole database). Only writes that extend the file in
+// order (Append, or WriteAt at the current end) can be hashed this way; any
+// other write, a Truncate or an Allocate makes Persist read the file back
+// instead, and so does a size that differs from what went through this File.
+class HashingFile final : public File {
+ public:
+  explicit HashingFile(std::unique_ptr<File> file) : file_(std::move(file)) {}
+
+  const std::string& path() const override { return file_->path(); }
+  Result<size_t> ReadAt(uint64_t offset, std::span<char> dst) const override {
+    return file_->ReadAt(offset, dst);
+  }
+  Status WriteAt(uint64_t offset, std::string_view data) override {
+    Status st = file_->WriteAt(offset, data);
+    Hash(st, offset, data);
+    return st;
+  }
+  Status Append(std::string_view data) override {
+    // Lands at hashed_ while every earlier write was hashed in order.
+    Status st = file_->Append(data);
+    Hash(st, hashed_, data);
+    return st;
+  }
+  Status Sync() override { return file_->Sync(); }
+  Status DataSync() override { return file_->DataSync(); }
+  Status Truncate(uint64_t size) override {
+    in_order_ = false;
+    return file_->Truncate(size);
+  }
+  Status Allocate(uint64_t offset, uint64_t len) override {
+    in_order_ = false;
+    return file_->Allocate(offset, len);
+  }
+  Result<uint64_t> Size() const override { return file_->Size(); }
+  Result<std::unique_ptr<MappedRegion>> Map() const override { return file_->Map(); }
+  bool MapIsLive() const override { return file_->MapIsLive(); }
+
+  // The size and XXH3 of the file's bytes: from the running hash when every
+  // byte went through this File in order, else read back.
+  Status Checksum(uint64_t* size, uint64_t* xxh3) const {
+    if (in_order_) {
+      SILT_ASSIGN_OR_RETURN(uint64_t actual, file_->Size());
+      if (actual == hashed_) {
+        *size = hashed_;
+        *xxh3 = hasher_.Digest();
+        return Status::OK();
+      }
+    }
+    return HashFile(*file_, size, xxh3);
+  }
+
+ private:
+  // A failed write may have changed some of the bytes: read back at the end.
+  void Hash(const Status& written, uint64_t offset, std::string_view data) {
+    if (!written.ok() || !in_order_ || offset != hashed_) {
+      in_order_ = false;
+      return;
+    }
+    hasher_.Update(data);
+    hashed_ += data.size();
+  }
+
+  std::unique_ptr<File> file_;
+  Hasher64 hasher_;
+  uint64_t hashed_ = 0;   // bytes [0, hashed_) are in hasher_
+  bool in_order_ = true;  // false once a write could not be hashed in order
+};
 
 bool ValidFileName(const std::string& name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
@@ -62,8 +132,9 @@ class SnapshotSinkImpl final : public SnapshotSink {
     }
     SILT_ASSIGN_OR_RETURN(auto file,
                           state_->env->NewFile(JoinPath(dir_, name), OpenMode::kCreateNew));
-    File* raw = file.get();
-    files_[name] = std::move(file);
+    auto hashing = std::make_unique<HashingFile>(std::move(file));
+    File* raw = hashing.get();
+    files_[name] = std::move(hashing);
     return raw;
   }
 
@@ -130,7 +201,7 @@ class SnapshotSinkImpl final : public SnapshotSink {
       SILT_RETURN_IF_ERROR(file->Sync());
       SnapshotFileInfo f;
       f.name = name;
-      SILT_RETURN_IF_ERROR(HashFile(*file, &f.size, &f.xxh3));
+      SILT_RETURN_IF_ERROR(file->Checksum(&f.size, &f.xxh3));
       info_.files.push_back(std::move(f));
     }
     files_.clear();
@@ -155,7 +226,7 @@ class SnapshotSinkImpl final : public SnapshotSink {
   SnapshotInfo info_;
   const std::string final_dir_;
   const std::string dir_;
-  std::map<std::string, std::unique_ptr<File>> files_;
+  std::map<std::string, std::unique_ptr<HashingFile>> files_;
   bool done_ = false;
 };
 

@@ -9,6 +9,7 @@
 
 #include "common/durable_file.h"
 #include "common/path.h"
+#include "snapshot/snapshot_deleter.h"
 #include "snapshot/snapshot_file_names.h"
 #include "snapshot/snapshot_meta.h"
 
@@ -117,7 +118,11 @@ uint64_t SystemNowMs() {
 class SnapshotStoreImpl final : public SnapshotStore {
  public:
   SnapshotStoreImpl(std::shared_ptr<SnapshotStoreState> state, std::unique_ptr<FileLock> lock)
-      : state_(std::move(state)), root_lock_(std::move(lock)) {}
+      : state_(std::move(state)), root_lock_(std::move(lock)) {
+    if (state_->options.delete_in_background) {
+      deleter_ = std::make_unique<SnapshotDeleter>(state_->env, state_->root);
+    }
+  }
 
   Env* env() const override { return state_->env; }
   const std::string& root() const override { return state_->root; }
@@ -226,6 +231,7 @@ class SnapshotStoreImpl final : public SnapshotStore {
       }
     }
     int reaped = 0;
+    bool removed = false;
     for (size_t i = 0; i < newest && i < ids.size(); ++i) {
       const std::string& id = ids[i].second;
       if (keep.count(id) != 0) continue;
@@ -233,14 +239,22 @@ class SnapshotStoreImpl final : public SnapshotStore {
       if (it != s.readers.end() && it->second > 0) continue;
       // Renamed first (and the rename made durable) so that a crash while the
       // files are removed never leaves a listed snapshot with missing files.
+      // After the rename the snapshot is gone; removing its files only frees
+      // space, so it may happen later, in the background (Recover removes
+      // whatever a crash leaves).
       const std::string doomed = s.DirOf(id) + std::string(kSnapshotDeleteSuffix);
       SILT_RETURN_IF_ERROR(s.env->RenameFile(s.DirOf(id), doomed));
       SILT_RETURN_IF_ERROR(s.env->SyncDir(s.root));
-      SILT_RETURN_IF_ERROR(s.env->RemoveAll(doomed));
       s.retired.erase(id);
       ++reaped;
+      if (deleter_ != nullptr) {
+        deleter_->Enqueue(doomed);
+      } else {
+        SILT_RETURN_IF_ERROR(s.env->RemoveAll(doomed));
+        removed = true;
+      }
     }
-    if (reaped > 0) SILT_RETURN_IF_ERROR(s.env->SyncDir(s.root));
+    if (removed) SILT_RETURN_IF_ERROR(s.env->SyncDir(s.root));
     return reaped;
   }
 
@@ -256,6 +270,9 @@ class SnapshotStoreImpl final : public SnapshotStore {
 
   Status RecoverLocked() {
     SnapshotStoreState& s = *state_;
+    // Recover removes every .del itself: the background removals must not
+    // run at the same time (their errors do not matter: Recover redoes them).
+    if (deleter_ != nullptr) deleter_->WaitIdle().ok();
     s.full_needed = s.env->FileExists(s.FullNeededPath());
     SILT_ASSIGN_OR_RETURN(auto names, s.env->ListDir(s.root));
     std::vector<std::string> leftovers;
@@ -309,11 +326,18 @@ class SnapshotStoreImpl final : public SnapshotStore {
 
   std::string SnapshotDir(const std::string& id) const override { return state_->DirOf(id); }
 
+  Status WaitForDeletes() override {
+    return deleter_ != nullptr ? deleter_->WaitIdle() : Status::OK();
+  }
+
  private:
   std::shared_ptr<SnapshotStoreState> state_;
   // Held by the store object, not the shared state: a Sink or Reader that
   // outlives the store does not keep other processes out.
   std::unique_ptr<FileLock> root_lock_;
+  // With options.delete_in_background: removes reaped snapshots' files.
+  // Declared last, so it finishes its queue before the lock is released.
+  std::unique_ptr<SnapshotDeleter> deleter_;
 };
 
 }  // namespace

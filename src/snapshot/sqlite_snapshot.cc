@@ -15,6 +15,8 @@ namespace silt {
 namespace {
 
 constexpr size_t kCopyChunk = 1 << 20;
+// A mapped source is written out in slices of this size.
+constexpr size_t kMappedCopyChunk = 8 << 20;
 // Attributes recorded in meta.json: a fingerprint of the source database
 // after the snapshot's checkpoint, to notice changes made outside the store.
 constexpr const char* kAttrSourceSize = "sqlite.source_size";
@@ -29,42 +31,67 @@ Status RemoveIfExists(Env* env, const std::string& path) {
   return env->RemoveFile(path);
 }
 
-// Copies every byte of `from` to `out` (appending); returns the count.
-Result<uint64_t> CopyInto(Env* env, const std::string& from, File* out, Hasher64* hasher) {
+// Copies every byte of `from` to `out` (appending); returns the count. When
+// the Env maps files (PosixEnv: mmap), the bytes go from the mapping straight
+// into `out`: one copy of each byte instead of two (read into a buffer, write
+// from it), which matters for a full snapshot of a large database. The caller
+// guarantees that nobody shrinks `from` meanwhile (the source database is not
+// written during a snapshot; a base database is the store's own), as for any
+// mapped file: reading a mapped page beyond a shrunk end raises SIGBUS.
+Result<uint64_t> CopyInto(Env* env, const std::string& from, File* out) {
   SILT_ASSIGN_OR_RETURN(auto in, env->NewFile(from, OpenMode::kRead));
+  if (in->MapIsLive()) {
+    SILT_ASSIGN_OR_RETURN(auto region, in->Map());
+    const std::string_view all = region->data();
+    for (size_t pos = 0; pos < all.size(); pos += kMappedCopyChunk) {
+      SILT_RETURN_IF_ERROR(out->Append(all.substr(pos, kMappedCopyChunk)));
+    }
+    return all.size();
+  }
   std::string buf(kCopyChunk, '\0');
   uint64_t offset = 0;
   for (;;) {
     SILT_ASSIGN_OR_RETURN(size_t n, in->ReadAt(offset, std::span<char>(buf.data(), buf.size())));
     if (n == 0) break;
-    const std::string_view chunk(buf.data(), n);
-    if (hasher != nullptr) hasher->Update(chunk);
-    SILT_RETURN_IF_ERROR(out->Append(chunk));
+    SILT_RETURN_IF_ERROR(out->Append(std::string_view(buf.data(), n)));
     offset += n;
   }
   return offset;
 }
 
 // Copies `from` to `to` durably (to.tmp, synced, renamed, directory synced).
-// With expected != nullptr the copy's size and XXH3 must match it.
-Status CopyFileDurably(Env* env, const std::string& from, const std::string& to,
-                       const SnapshotFileInfo* expected) {
+Status CopyFileDurably(Env* env, const std::string& from, const std::string& to) {
   const std::string tmp = to + ".tmp";
   {
     SILT_ASSIGN_OR_RETURN(auto out, env->NewFile(tmp, OpenMode::kTruncate));
-    Hasher64 hasher;
-    SILT_ASSIGN_OR_RETURN(uint64_t n, CopyInto(env, from, out.get(), &hasher));
-    if (expected != nullptr && (n != expected->size || hasher.Digest() != expected->xxh3)) {
-      return Status::Corruption(
-          from, 0,
-          fmt::format("snapshot data file does not match its metadata ({} bytes xxh3 {:016x}, "
-                      "expected {} bytes xxh3 {:016x})",
-                      n, hasher.Digest(), expected->size, expected->xxh3));
-    }
+    SILT_RETURN_IF_ERROR(CopyInto(env, from, out.get()).status());
     SILT_RETURN_IF_ERROR(out->Sync());
   }
   SILT_RETURN_IF_ERROR(env->RenameFile(tmp, to));
   return env->SyncDir(DirName(to));
+}
+
+// Corruption naming `path` unless its size and XXH3 are those meta.json
+// recorded for it.
+Status CheckFileMatches(Env* env, const std::string& path, const SnapshotFileInfo& expected) {
+  SILT_ASSIGN_OR_RETURN(auto in, env->NewFile(path, OpenMode::kRead));
+  Hasher64 hasher;
+  std::string buf(kCopyChunk, '\0');
+  uint64_t offset = 0;
+  for (;;) {
+    SILT_ASSIGN_OR_RETURN(size_t n, in->ReadAt(offset, std::span<char>(buf.data(), buf.size())));
+    if (n == 0) break;
+    hasher.Update(std::string_view(buf.data(), n));
+    offset += n;
+  }
+  if (offset != expected.size || hasher.Digest() != expected.xxh3) {
+    return Status::Corruption(
+        path, 0,
+        fmt::format("snapshot data file does not match its metadata ({} bytes xxh3 {:016x}, "
+                    "expected {} bytes xxh3 {:016x})",
+                    offset, hasher.Digest(), expected.size, expected.xxh3));
+  }
+  return Status::OK();
 }
 
 // Size and a hash of the first and last page of the database: cheap, and it
@@ -185,39 +212,21 @@ Status SqliteSnapshotStore::CheckpointSource(const std::string& db_path) {
   return conn.Close();
 }
 
-Status SqliteSnapshotStore::CheckpointFold(const std::string& dir) {
-  const std::string db = JoinPath(dir, kSqliteFoldDbFile);
-  const std::string wal = JoinPath(dir, kSqliteFoldWalFile);
-  if (options_.checkpointer == SqliteSnapshotOptions::Checkpointer::kEnv) {
-    SILT_RETURN_IF_ERROR(ApplySqliteWalWithEnv(env_, wal, db).status());
-  } else {
-    StoreConnection conn;
-    SILT_RETURN_IF_ERROR(conn.Open(db));
-    SILT_RETURN_IF_ERROR(conn.CheckpointTruncate());
-    SILT_RETURN_IF_ERROR(conn.Close());
-    // SQLite synced the database before it emptied the WAL; sync again
-    // through the Env so the rule "synced by us" holds whoever wrote.
-    SILT_ASSIGN_OR_RETURN(auto f, env_->NewFile(db, OpenMode::kReadWrite));
-    SILT_RETURN_IF_ERROR(f->Sync());
-    if (!IsEmptySqliteWal(env_, wal)) {
-      return Status::IOError(fmt::format("{}: WAL still holds frames after the checkpoint", wal));
-    }
-  }
-  // No WAL may remain beside the database (rqlite checks this too).
-  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, wal));
-  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, JoinPath(dir, kSqliteFoldShmFile)));
-  return env_->SyncDir(dir);
-}
-
 Status SqliteSnapshotStore::Fold(const SnapshotInfo& info) {
   const std::string dir = store_->SnapshotDir(info.id);
   const std::string db = JoinPath(dir, kSqliteSnapshotDbFile);
   if (info.kind != SnapshotKind::kIncremental || env_->FileExists(db)) return Status::OK();
   const std::string fold_db = JoinPath(dir, kSqliteFoldDbFile);
+  // What an interrupted fold may have left: a copy of the base being made,
+  // and, from stores written before the fold applied `wal` in place, a copy of
+  // the WAL that SQLite checkpointed, with its shared-memory file. Their
+  // removal becomes durable with the SyncDir after the rename below; until
+  // then a crash may bring them back, and this removes them again.
   const std::string fold_wal = JoinPath(dir, kSqliteFoldWalFile);
-  // Temporary copies an interrupted fold may have left.
-  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, fold_db + ".tmp"));
-  SILT_RETURN_IF_ERROR(RemoveIfExists(env_, fold_wal + ".tmp"));
+  for (const std::string& leftover :
+       {fold_db + ".tmp", fold_wal, fold_wal + ".tmp", JoinPath(dir, kSqliteFoldShmFile)}) {
+    SILT_RETURN_IF_ERROR(RemoveIfExists(env_, leftover));
+  }
 
   SILT_RETURN_IF_ERROR(Failpoint("fold-take-base"));
   if (!env_->FileExists(fold_db)) {
@@ -237,27 +246,30 @@ Status SqliteSnapshotStore::Fold(const SnapshotInfo& info) {
       SILT_RETURN_IF_ERROR(env_->SyncDir(base_dir));
     } else {
       // The base is open for reading: never change a file being read.
-      SILT_RETURN_IF_ERROR(CopyFileDurably(env_, base_db, fold_db, nullptr));
+      SILT_RETURN_IF_ERROR(CopyFileDurably(env_, base_db, fold_db));
     }
   } else {
     store_->Retire(info.base).ok();
   }
 
-  SILT_RETURN_IF_ERROR(Failpoint("fold-copy-wal"));
+  SILT_RETURN_IF_ERROR(Failpoint("fold-checkpoint"));
   const SnapshotFileInfo* wal_info = info.FindFile(kSqliteSnapshotWalFile);
   if (wal_info == nullptr) {
     return Status::Corruption(JoinPath(dir, "meta.json"), 0,
                               "incremental SQLite snapshot without a wal file");
   }
-  // The compacted WAL is copied, not moved, so that the snapshot keeps its
-  // checked `wal` until the fold is complete: a crash at any point can redo
-  // the checkpoint, which writes the same page images again (idempotent).
-  if (wal_info->size > 0 && !env_->FileExists(fold_wal)) {
-    SILT_RETURN_IF_ERROR(
-        CopyFileDurably(env_, JoinPath(dir, kSqliteSnapshotWalFile), fold_wal, wal_info));
+  if (wal_info->size > 0) {
+    // The snapshot's own `wal` is applied to fold.db in place, by silt (it is
+    // silt's compacted WAL) and through the Env; it is only read, so it stays
+    // intact and checked, and a crash at any point can apply it again: each
+    // page image goes to the same offset and the file is truncated to the
+    // same size, giving the same bytes (idempotent). Checked against
+    // meta.json first: a damaged frame would otherwise end the WAL early
+    // and silently leave its later pages out.
+    const std::string wal = JoinPath(dir, kSqliteSnapshotWalFile);
+    SILT_RETURN_IF_ERROR(CheckFileMatches(env_, wal, *wal_info));
+    SILT_RETURN_IF_ERROR(ApplySqliteWalWithEnv(env_, wal, fold_db).status());
   }
-  SILT_RETURN_IF_ERROR(Failpoint("fold-checkpoint"));
-  if (env_->FileExists(fold_wal)) SILT_RETURN_IF_ERROR(CheckpointFold(dir));
 
   SILT_RETURN_IF_ERROR(Failpoint("fold-rename"));
   SILT_RETURN_IF_ERROR(env_->RenameFile(fold_db, db));
@@ -313,7 +325,8 @@ Status SqliteSnapshotStore::TakeFull(const std::string& db_path, uint64_t term, 
   if (!st.ok()) return fail(st, true);
   auto file = sink->CreateFile(std::string(kSqliteSnapshotDbFile));
   if (!file.ok()) return fail(file.status(), false);
-  auto copied = CopyInto(env_, db_path, *file, nullptr);
+  // The Sink's file hashes the bytes as they go by, for meta.json.
+  auto copied = CopyInto(env_, db_path, *file);
   if (!copied.ok()) return fail(copied.status(), false);
   st = RecordSourceFingerprint(env_, db_path, sink.get());
   if (!st.ok()) return fail(st, false);
@@ -341,13 +354,17 @@ Status SqliteSnapshotStore::TakeIncremental(const std::string& db_path, uint64_t
   if (!file.ok()) return fail(file.status(), false);
   uint64_t frames = 0;
   if (!IsEmptySqliteWal(env_, wal)) {
-    st = CheckSqliteWalMatchesDatabase(env_, wal, db_path);
-    if (!st.ok()) return fail(st, false);
-    auto stats = CompactSqliteWal(env_, wal, *file);
+    // The compactor also checks that the WAL belongs to the database, on its
+    // own scan of the WAL (one read of it, not two).
+    SqliteWalCompactOptions options;
+    options.database_path = db_path;
+    auto stats = CompactSqliteWal(env_, wal, *file, options);
     if (!stats.ok()) return fail(stats.status(), false);
     frames = stats->frames_out;
     result->bytes = stats->bytes_out;
   }
+  st = Failpoint("wal-compacted");
+  if (!st.ok()) return fail(st, true);
   // The WAL's frames now exist only in the Sink (whose directory is durable,
   // so a crash from here on makes Recover set FULL_NEEDED).
   st = CheckpointSource(db_path);

@@ -6,14 +6,15 @@
 //   Incremental: compact the source's WAL into the snapshot as `wal`, then
 //                checkpoint the source's WAL. After Persist the snapshot is
 //                folded: the previous snapshot's `db` is moved into the new
-//                snapshot's directory, the compacted WAL is checkpointed into
-//                it, and older snapshots are reaped. Only the newest snapshot
-//                therefore has a database; Recover finishes an interrupted fold.
+//                snapshot's directory, the compacted WAL is applied to it
+//                (ApplySqliteWalWithEnv), and older snapshots are reaped. Only
+//                the newest snapshot therefore has a database; Recover
+//                finishes an interrupted fold.
 //
-// Every step goes through the Env except those SQLite does itself: the
-// source's checkpoint and, with Checkpointer::kSqlite, the fold's checkpoint.
-// With Checkpointer::kEnv those two are done by ApplySqliteWalWithEnv instead,
-// so the whole path runs on FaultInjectionEnv in the crash tests.
+// Every step goes through the Env except the one SQLite does itself with
+// Checkpointer::kSqlite: the source's checkpoint. With Checkpointer::kEnv that
+// is done by ApplySqliteWalWithEnv too, so the whole path runs on
+// FaultInjectionEnv in the crash tests.
 //
 // The caller must not write to the source database during Snapshot (as a raft
 // state machine does not apply entries while it is snapshotted): a write
@@ -36,21 +37,27 @@ inline constexpr std::string_view kSqliteSnapshotDbFile = "db";
 inline constexpr std::string_view kSqliteSnapshotWalFile = "wal";
 // The fold's working name for the database being brought up to date.
 inline constexpr std::string_view kSqliteFoldDbFile = "fold.db";
+// Left by an interrupted fold of older versions, which copied `wal` here and
+// let SQLite checkpoint it; the fold removes them.
 inline constexpr std::string_view kSqliteFoldWalFile = "fold.db-wal";
 inline constexpr std::string_view kSqliteFoldShmFile = "fold.db-shm";
 
 struct SqliteSnapshotOptions {
-  // Who checkpoints a WAL into its database.
+  // Who checkpoints the source database's WAL into it.
   //   kSqlite: the SQLite library (PRAGMA wal_checkpoint(TRUNCATE)); the
   //            files must be on the real file system. Default.
   //   kEnv:    ApplySqliteWalWithEnv through the Env (tests on FaultInjectionEnv).
+  // The fold always applies the snapshot's compacted WAL with
+  // ApplySqliteWalWithEnv: that WAL is silt's own, and no SQLite connection
+  // is ever opened on a snapshot's files.
   enum class Checkpointer { kSqlite, kEnv };
   Checkpointer checkpointer = Checkpointer::kSqlite;
   SnapshotStoreOptions store;
   // Test hook, called with a step's name before each step of Snapshot and the
-  // fold ("sink-created", "source-checkpointed", "persisted", "fold-take-base",
-  // "fold-copy-wal", "fold-checkpoint", "fold-rename", "fold-reap"); a non-OK
-  // result stops there as a crash would: nothing is cleaned up.
+  // fold ("sink-created", "wal-compacted" (incremental only),
+  // "source-checkpointed", "persisted", "fold-take-base", "fold-checkpoint",
+  // "fold-rename", "fold-reap"); a non-OK result stops there as a crash
+  // would: nothing is cleaned up.
   std::function<Status(std::string_view step)> failpoint;
 };
 
@@ -97,8 +104,6 @@ class SqliteSnapshotStore {
   }
   // Checkpoints the source database's WAL (TRUNCATE) with the chosen checkpointer.
   Status CheckpointSource(const std::string& db_path);
-  // Checkpoints dir/fold.db-wal into dir/fold.db and leaves no WAL.
-  Status CheckpointFold(const std::string& dir);
   Status Fold(const SnapshotInfo& info);
   Status TakeFull(const std::string& db_path, uint64_t term, uint64_t index,
                   SqliteSnapshotResult* result);

@@ -1,11 +1,12 @@
 // A SQLite checkpoint done by silt itself, through Env: the committed frames of
 // a WAL are written into their database file as SQLite's checkpoint writes them.
 //
-// The snapshot store normally lets the SQLite library checkpoint (the files are
-// then on the real file system, out of Env's reach). This is the same step for
-// files that live in an Env SQLite cannot see, chiefly FaultInjectionEnv, so
-// that crash tests can cut power after every single file operation of an
-// incremental snapshot's Persist and Recover (docs/snapshot_layout.md).
+// The snapshot store uses it for the fold of an incremental snapshot (the
+// compacted WAL, which silt wrote, into the moved base database), so that the
+// fold goes through the Env and the crash tests cover it operation by
+// operation (docs/snapshot_layout.md). It also stands in for SQLite's
+// checkpoint of the source database when that lives in an Env SQLite cannot
+// see, chiefly FaultInjectionEnv (SqliteSnapshotOptions::Checkpointer::kEnv).
 #pragma once
 
 #include <string>

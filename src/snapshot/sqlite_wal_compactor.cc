@@ -32,6 +32,9 @@ Result<SqliteWalCompactStats> CompactSqliteWal(Env* env, const std::string& in_p
   };
   SILT_ASSIGN_OR_RETURN(auto reader, SqliteWalReader::Open(env, in_path, observe));
   pending = {};
+  if (!options.database_path.empty()) {
+    SILT_RETURN_IF_ERROR(CheckSqliteWalMatchesDatabase(env, *reader, options.database_path));
+  }
   const SqliteWalSummary& summary = reader->summary();
   if (options.fail_on_invalid_tail && !summary.tail_status.ok()) return summary.tail_status;
   stats.frames_in = summary.committed_frames;

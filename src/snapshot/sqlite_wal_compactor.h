@@ -27,6 +27,10 @@ struct SqliteWalCompactOptions {
   // such a tail, and so does the compactor by default. Uncommitted but valid
   // frames are never an error.
   bool fail_on_invalid_tail = false;
+  // If not empty, the database the WAL must belong to: checked as
+  // CheckSqliteWalMatchesDatabase does, on the compactor's own scan (so the
+  // WAL is read once, not twice).
+  std::string database_path;
 };
 
 struct SqliteWalCompactStats {

@@ -215,6 +215,12 @@ Status SqliteWalReader::ReadFrame(uint64_t index, SqliteWalFrame* frame) {
 Status CheckSqliteWalMatchesDatabase(Env* env, const std::string& wal_path,
                                      const std::string& db_path) {
   SILT_ASSIGN_OR_RETURN(auto wal, SqliteWalReader::Open(env, wal_path));
+  return CheckSqliteWalMatchesDatabase(env, *wal, db_path);
+}
+
+Status CheckSqliteWalMatchesDatabase(Env* env, const SqliteWalReader& wal,
+                                     const std::string& db_path) {
+  const std::string& wal_path = wal.path();
   SILT_ASSIGN_OR_RETURN(auto db, env->NewFile(db_path, OpenMode::kRead));
   SILT_ASSIGN_OR_RETURN(uint64_t db_size, db->Size());
   if (db_size == 0) return Status::OK();
@@ -230,12 +236,12 @@ Status CheckSqliteWalMatchesDatabase(Env* env, const std::string& wal_path,
   const auto* u = reinterpret_cast<const unsigned char*>(buf + sqlite_wal::kDbPageSizeOffset);
   uint32_t db_page_size = (uint32_t{u[0]} << 8) | u[1];
   if (db_page_size == 1) db_page_size = 65536;
-  if (db_page_size != wal->header().page_size) {
+  if (db_page_size != wal.header().page_size) {
     return Status::Corruption(
         wal_path, 8,
         fmt::format("the WAL does not belong to database {}: WAL page size {}, database page "
                     "size {}",
-                    db_path, wal->header().page_size, db_page_size));
+                    db_path, wal.header().page_size, db_page_size));
   }
   return Status::OK();
 }

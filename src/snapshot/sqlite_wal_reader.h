@@ -126,5 +126,8 @@ class SqliteWalReader {
 // Corruption naming the file and offset otherwise.
 Status CheckSqliteWalMatchesDatabase(Env* env, const std::string& wal_path,
                                      const std::string& db_path);
+// The same for a WAL already open (no second scan of its frames).
+Status CheckSqliteWalMatchesDatabase(Env* env, const SqliteWalReader& wal,
+                                     const std::string& db_path);
 
 }  // namespace silt

@@ -1,7 +1,10 @@
-// A power cut after every single file operation of Persist (and Reap), and
-// then after every operation of the Recover that follows: the store must come
-// back with its newest complete snapshot whole, nothing half-written listed,
-// and FULL_NEEDED set whenever a Sink had been started but not persisted.
+// A power cut after every single file operation of Persist (and Reap, whose
+// removal of files runs on the store's background thread; the store is closed
+// at the end of the workload, which waits for it, so the operations come in
+// one order), and then after every operation of the Recover that follows: the
+// store must come back with its newest complete snapshot whole, nothing
+// half-written listed, and FULL_NEEDED set whenever a Sink had been started
+// but not persisted.
 #include <gtest/gtest.h>
 
 #include "common/fault_injection_env.h"

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "common/fault_injection_env.h"
+#include "common/hash.h"
 #include "common/path.h"
 #include "test_util.h"
 
@@ -289,6 +290,96 @@ TEST_F(SnapshotStoreTest, MissingOrChangedDataFileIsNamed) {
   EXPECT_TRUE(r.status().IsNotFound());
   EXPECT_NE(r.status().message().find(data + ": snapshot data file missing"), std::string::npos)
       << r.status().ToString();
+}
+
+// Reap takes the snapshot out of the list at once; by default its files go
+// in the background, and WaitForDeletes waits for them. With
+// delete_in_background = false they are gone when Reap returns.
+TEST_F(SnapshotStoreTest, ReapDeletesInTheBackgroundOrBeforeReturning) {
+  for (bool background : {true, false}) {
+    SCOPED_TRACE(background ? "background" : "foreground");
+    ASSERT_OK(env_.RemoveAll("/s"));
+    ASSERT_OK(env_.CreateDirs("/s"));
+    SnapshotStoreOptions options;
+    options.delete_in_background = background;
+    ASSERT_OK_AND_ASSIGN(auto store, SnapshotStore::Open(&env_, "/s", options));
+    const std::string a = Take(store.get(), 1, 1, SnapshotKind::kFull, std::string(100000, 'a'));
+    const std::string b = Take(store.get(), 1, 2, SnapshotKind::kFull, "b");
+    ASSERT_OK_AND_ASSIGN(int reaped, store->Reap());
+    EXPECT_EQ(reaped, 1);
+    EXPECT_EQ(Ids(store.get()), std::vector<std::string>{b});
+    EXPECT_FALSE(env_.FileExists("/s/" + a));
+    if (!background) {
+      EXPECT_FALSE(env_.FileExists("/s/" + a + ".del"));
+    }
+    ASSERT_OK(store->WaitForDeletes());
+    ASSERT_OK_AND_ASSIGN(auto names, env_.ListDir("/s"));
+    EXPECT_EQ(names, (std::vector<std::string>{b}));
+    // Destroying the store finishes queued removals.
+    const std::string c = Take(store.get(), 1, 3, SnapshotKind::kFull, "c");
+    ASSERT_OK(store->Reap().status());
+    store.reset();
+    ASSERT_OK_AND_ASSIGN(names, env_.ListDir("/s"));
+    EXPECT_EQ(names, (std::vector<std::string>{c}));
+  }
+}
+
+// A background removal that fails leaves the .del directory, which is never
+// listed; WaitForDeletes reports the error once, and Recover removes it.
+TEST_F(SnapshotStoreTest, FailedBackgroundDeleteIsReportedAndRecovered) {
+  auto store = OpenStore();
+  const std::string a = Take(store.get(), 1, 1, SnapshotKind::kFull, "a");
+  const std::string b = Take(store.get(), 1, 2, SnapshotKind::kFull, "b");
+  env_.FailNth(FaultOp::kRemove, 1, /*sticky=*/true);
+  ASSERT_OK_AND_ASSIGN(int reaped, store->Reap());
+  EXPECT_EQ(reaped, 1);
+  Status st = store->WaitForDeletes();
+  EXPECT_TRUE(st.IsIOError()) << st.ToString();
+  ASSERT_OK(store->WaitForDeletes());
+  env_.ClearFailures();
+  EXPECT_TRUE(env_.FileExists("/s/" + a + ".del"));
+  EXPECT_EQ(Ids(store.get()), std::vector<std::string>{b});
+  ASSERT_OK(store->Recover());
+  EXPECT_FALSE(env_.FileExists("/s/" + a + ".del"));
+  EXPECT_EQ(Ids(store.get()), std::vector<std::string>{b});
+}
+
+// The Sink hashes a data file while it is written in order; a file written
+// out of order, or truncated, is read back at Close instead. Either way
+// meta.json holds the file's real size and XXH3.
+TEST_F(SnapshotStoreTest, DataFileChecksumsWhateverTheWriteOrder) {
+  auto store = OpenStore();
+  ASSERT_OK_AND_ASSIGN(auto sink, store->Create(1, 1, SnapshotKind::kFull));
+  ASSERT_OK_AND_ASSIGN(File * in_order, sink->CreateFile("in_order"));
+  ASSERT_OK(in_order->Append("abc"));
+  ASSERT_OK(in_order->WriteAt(3, "def"));
+  ASSERT_OK(in_order->Append("ghi"));
+  ASSERT_OK_AND_ASSIGN(File * backwards, sink->CreateFile("backwards"));
+  ASSERT_OK(backwards->WriteAt(3, "def"));
+  ASSERT_OK(backwards->WriteAt(0, "abc"));
+  ASSERT_OK_AND_ASSIGN(File * rewritten, sink->CreateFile("rewritten"));
+  ASSERT_OK(rewritten->Append("abcdefXYZ"));
+  ASSERT_OK(rewritten->WriteAt(6, "ghi"));
+  ASSERT_OK_AND_ASSIGN(File * truncated, sink->CreateFile("truncated"));
+  ASSERT_OK(truncated->Append("abcdefghi-tail"));
+  ASSERT_OK(truncated->Truncate(9));
+  const std::string id = sink->id();
+  ASSERT_OK(sink->Close());
+  ASSERT_OK_AND_ASSIGN(auto reader, store->Open(id));
+  ASSERT_OK(reader->Verify());
+  const std::pair<const char*, const char*> want[] = {{"in_order", "abcdefghi"},
+                                                      {"backwards", "abcdef"},
+                                                      {"rewritten", "abcdefghi"},
+                                                      {"truncated", "abcdefghi"}};
+  for (const auto& [name, content] : want) {
+    SCOPED_TRACE(name);
+    const SnapshotFileInfo* f = reader->info().FindFile(name);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->size, std::string_view(content).size());
+    EXPECT_EQ(f->xxh3, Hash64(content));
+    ASSERT_OK_AND_ASSIGN(std::string got, reader->ReadAll(name));
+    EXPECT_EQ(got, content);
+  }
 }
 
 TEST_F(SnapshotStoreTest, WorksOnThePosixEnv) {

@@ -170,9 +170,9 @@ TEST_F(SqliteSnapshotTest, ReaderOfTheBaseDuringAnIncremental) {
 // cleaned up); reopening recovers. Steps up to the source's checkpoint roll
 // back to the old snapshot with FULL_NEEDED set; later ones are completed.
 TEST_F(SqliteSnapshotTest, DeathBeforeEachStepIsRecovered) {
-  const std::vector<std::string> steps = {
-      "sink-created",  "source-checkpointed", "persisted",   "fold-take-base",
-      "fold-copy-wal", "fold-checkpoint",     "fold-rename", "fold-reap"};
+  const std::vector<std::string> steps = {"sink-created", "wal-compacted",  "source-checkpointed",
+                                          "persisted",    "fold-take-base", "fold-checkpoint",
+                                          "fold-rename",  "fold-reap"};
   uint64_t term = 1;
   for (const std::string& step : steps) {
     SCOPED_TRACE(step);
@@ -198,7 +198,8 @@ TEST_F(SqliteSnapshotTest, DeathBeforeEachStepIsRecovered) {
     ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
     ASSERT_OK_AND_ASSIGN(auto all, store->List());
     ASSERT_EQ(all.size(), 1u);
-    const bool rolled_back = step == "sink-created" || step == "source-checkpointed";
+    const bool rolled_back =
+        step == "sink-created" || step == "wal-compacted" || step == "source-checkpointed";
     EXPECT_EQ(all[0].index, rolled_back ? 1u : 2u);
     EXPECT_EQ(store->store()->full_needed(), rolled_back);
     ExpectRestores(store.get(), "", rolled_back ? want_old : want_new);
@@ -212,6 +213,51 @@ TEST_F(SqliteSnapshotTest, DeathBeforeEachStepIsRecovered) {
     ExpectRestores(store.get(), "", want);
     ++term;
   }
+}
+
+// Older versions folded by copying `wal` to fold.db-wal and letting SQLite
+// checkpoint it (leaving fold.db-shm beside it). A fold they left unfinished
+// is finished by applying `wal` in place, and their files are removed.
+TEST_F(SqliteSnapshotTest, FoldFinishesWhatAnOlderVersionLeft) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+    Write(20);
+    ASSERT_OK(store->Snapshot(db_, 1, 1, SnapshotKind::kFull).status());
+  }
+  Write(10);
+  ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+  std::string dir;
+  {
+    SqliteSnapshotOptions o;
+    o.failpoint = [](std::string_view s) {
+      return s == "fold-checkpoint" ? Status::IOError("failpoint") : Status::OK();
+    };
+    ASSERT_OK_AND_ASSIGN(auto store, OpenStore(o));
+    auto r = store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental);
+    ASSERT_TRUE(r.status().IsIOError()) << r.status().ToString();
+    ASSERT_OK_AND_ASSIGN(auto newest, store->store()->Newest());
+    dir = store->store()->SnapshotDir(newest->id);
+  }
+  // What the older fold left before its checkpoint finished: the WAL copy
+  // (here cut short, as if the checkpoint had been interrupted) and an -shm.
+  Env* env = Env::Default();
+  ASSERT_TRUE(env->FileExists(JoinPath(dir, kSqliteFoldDbFile)));
+  ASSERT_OK_AND_ASSIGN(std::string wal, env->ReadFile(JoinPath(dir, kSqliteSnapshotWalFile)));
+  ASSERT_GT(wal.size(), 32u);
+  for (const auto& [name, data] : {std::pair{kSqliteFoldWalFile, wal.substr(0, wal.size() / 2)},
+                                   std::pair{kSqliteFoldShmFile, std::string(32768, 'x')}}) {
+    ASSERT_OK_AND_ASSIGN(auto f, env->NewFile(JoinPath(dir, name), OpenMode::kTruncate));
+    ASSERT_OK(f->Append(data));
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
+  ASSERT_OK_AND_ASSIGN(auto names, env->ListDir(dir));
+  EXPECT_EQ(names, (std::vector<std::string>{"db", "meta.json", "wal"}));
+  ExpectRestores(store.get(), "", want);
+  Write(5);
+  ASSERT_OK_AND_ASSIGN(auto r, store->Snapshot(db_, 1, 3, SnapshotKind::kIncremental));
+  EXPECT_EQ(r.kind, SnapshotKind::kIncremental);
+  ASSERT_OK_AND_ASSIGN(want, conn_.ContentDigest());
+  ExpectRestores(store.get(), "", want);
 }
 
 TEST_F(SqliteSnapshotTest, RestoreReplacesTargetAndItsStaleWal) {
