@@ -325,6 +325,16 @@ class MetaStoreBadInputTest : public ::testing::Test {
     EXPECT_NE(s.ToString().find(mentions1), std::string::npos) << s.ToString();
     EXPECT_NE(s.ToString().find(mentions2), std::string::npos) << s.ToString();
   }
+  // Appends a record to the metadata log behind the store's back.
+  void AppendToMetaLog(uint64_t index, const std::string& payload) {
+    LogOptions lo;
+    lo.env = &env_;
+    lo.segment_size = node_->segment_size;
+    ASSERT_OK_AND_ASSIGN(auto log, LogStore::Open("/db/log", lo));
+    LogBatch b;
+    b.Add(kMetaShard, index, 1, payload);
+    ASSERT_OK(log->Append(b));
+  }
   void Rewrite(const std::string& path, const std::string& bytes) {
     ASSERT_OK(WriteFileDurably(&env_, path, bytes));
   }
@@ -394,32 +404,16 @@ TEST_F(MetaStoreBadInputTest, MissingDeltaInTheChain) {
 }
 
 TEST_F(MetaStoreBadInputTest, LogRecordThatIsNotAnEdit) {
-  {
-    LogOptions lo;
-    lo.env = &env_;
-    lo.segment_size = node_->segment_size;
-    ASSERT_OK_AND_ASSIGN(auto log, LogStore::Open("/db/log", lo));
-    LogBatch b;
-    b.Add(kMetaShard, 3, 1, "this is not a version edit");
-    ASSERT_OK(log->Append(b));
-  }
+  AppendToMetaLog(3, "this is not a version edit");
   ExpectOpenFails("metadata log (log group 0) index 3");
 }
 
 TEST_F(MetaStoreBadInputTest, LogRecordThatDoesNotApply) {
-  {
-    LogOptions lo;
-    lo.env = &env_;
-    lo.segment_size = node_->segment_size;
-    ASSERT_OK_AND_ASSIGN(auto log, LogStore::Open("/db/log", lo));
-    VersionEdit e;
-    e.DropTable(TableRefId{0, 42});
-    std::string rec;
-    e.EncodeTo(&rec);
-    LogBatch b;
-    b.Add(kMetaShard, 3, 1, rec);
-    ASSERT_OK(log->Append(b));
-  }
+  VersionEdit e;
+  e.DropTable(TableRefId{0, 42});
+  std::string rec;
+  e.EncodeTo(&rec);
+  AppendToMetaLog(3, rec);
   ExpectOpenFails("index 3", "does not apply");
 }
 
