@@ -7,6 +7,7 @@
 #include "common/coding.h"
 #include "common/hash.h"
 #include "table/bitpacked_encoding.h"
+#include "table/bitpacking.h"
 #include "table/compression.h"
 #include "table/dictionary_encoding.h"
 #include "table/encoding.h"
@@ -187,6 +188,88 @@ Status BlockDecoder::DecodeTo(ColumnVector* out) const {
   if (has_validity_) {
     out->SetValidity(start, reinterpret_cast<const uint8_t*>(raw().data()), n);
   }
+  return Status::OK();
+}
+
+namespace {
+
+// Reads the `width`-bit value at bit `bit` of `in` (size bytes).
+inline uint64_t ReadPacked(const uint8_t* in, size_t size, uint64_t bit, int width) {
+  const size_t byte = bit >> 3;
+  const int shift = static_cast<int>(bit & 7);
+  uint64_t word = 0;
+  if (byte + 8 <= size) {
+    std::memcpy(&word, in + byte, 8);
+  } else {
+    std::memcpy(&word, in + byte, size - byte);
+  }
+  uint64_t v = word >> shift;
+  if (width + shift > 64) {
+    // The value spills into a ninth byte.
+    v |= static_cast<uint64_t>(in[byte + 8]) << (64 - shift);
+  }
+  return width == 64 ? v : v & ((uint64_t{1} << width) - 1);
+}
+
+template <typename T>
+void UnpackSelected(const uint8_t* in, size_t size, int width, uint64_t ref, const uint32_t* sel,
+                    size_t m, T* out) {
+  if (width == 0) {
+    for (size_t j = 0; j < m; ++j) out[j] = static_cast<T>(ref);
+    return;
+  }
+  for (size_t j = 0; j < m; ++j) {
+    out[j] =
+        static_cast<T>(ref + ReadPacked(in, size, static_cast<uint64_t>(sel[j]) * width, width));
+  }
+}
+
+}  // namespace
+
+Status BlockDecoder::DecodeSelected(const uint32_t* sel, size_t m, ColumnVector* out) const {
+  if (!out->type().SameValues(type_)) {
+    return Status::InvalidArgument(fmt::format("decoding a {} block into a {} vector",
+                                               type_.ToString(), out->type().ToString()));
+  }
+  const PhysicalType p = type_.physical();
+  const size_t start = out->size();
+  if (encoding_ == Encoding::kBitPacked &&
+      (p == PhysicalType::kInt32 || p == PhysicalType::kInt64)) {
+    // The checks of DecodeBitPacked, then only the selected rows.
+    ByteReader r = ValuesReader();
+    uint64_t ref;
+    uint8_t width;
+    SILT_RETURN_IF_ERROR(r.ReadFixed64(&ref));
+    SILT_RETURN_IF_ERROR(r.ReadU8(&width));
+    const int64_t min = static_cast<int64_t>(ref);
+    const int max_width = p == PhysicalType::kInt32 ? 32 : 64;
+    if (width > max_width || (p == PhysicalType::kInt32 && (min < INT32_MIN || min > INT32_MAX))) {
+      return r.Error(fmt::format("bit-packed reference {} and width {} do not fit {}", min, width,
+                                 type_.ToString()));
+    }
+    std::string_view packed;
+    SILT_RETURN_IF_ERROR(r.ReadBytes(PackedBytes(row_count_, width), &packed));
+    SILT_RETURN_IF_ERROR(CheckFullyRead(r));
+    const uint8_t* in = reinterpret_cast<const uint8_t*>(packed.data());
+    if (p == PhysicalType::kInt32) {
+      UnpackSelected(in, packed.size(), width, ref, sel, m, out->AppendUninitialized<int32_t>(m));
+    } else {
+      UnpackSelected(in, packed.size(), width, ref, sel, m, out->AppendUninitialized<int64_t>(m));
+    }
+    if (has_validity_) {
+      const uint8_t* bits = reinterpret_cast<const uint8_t*>(raw().data());
+      std::vector<uint8_t> picked((m + 7) / 8, 0);
+      for (size_t j = 0; j < m; ++j) {
+        if ((bits[sel[j] >> 3] >> (sel[j] & 7)) & 1)
+          picked[j >> 3] |= static_cast<uint8_t>(1u << (j & 7));
+      }
+      out->SetValidity(start, picked.data(), m);
+    }
+    return Status::OK();
+  }
+  ColumnVector all(type_);
+  SILT_RETURN_IF_ERROR(DecodeTo(&all));
+  for (size_t j = 0; j < m; ++j) out->AppendFrom(all, sel[j], 1);
   return Status::OK();
 }
 

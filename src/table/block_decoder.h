@@ -62,11 +62,22 @@ class BlockDecoder {
   Compression compression() const { return compression_; }
   bool has_validity() const { return has_validity_; }
   const DataType& type() const { return type_; }
+  // The block's validity bitmap (bit i set = row i not null), or nullptr
+  // when no row is null.
+  const uint8_t* validity_bits() const {
+    return has_validity_ ? reinterpret_cast<const uint8_t*>(raw().data()) : nullptr;
+  }
 
   // Appends the block's rows to *out, whose type must have the same values
   // as the block's (InvalidArgument otherwise). On error, the rows already
   // appended to *out are unspecified.
   Status DecodeTo(ColumnVector* out) const;
+
+  // Appends rows sel[0..m) of the block (ascending row numbers below
+  // row_count()) to *out, like DecodeTo would for those rows only. A
+  // bit-packed block unpacks just those rows; other encodings decode the
+  // whole block and copy the rows.
+  Status DecodeSelected(const uint32_t* sel, size_t m, ColumnVector* out) const;
 
   // match[i] = 1 if row i is not null and `row OP literal` holds, else 0,
   // for row_count() rows. The literal is an int (bool and integer types), a

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,26 @@ class RowSetReader {
 
   // InvalidArgument for an unknown column or a literal of the wrong kind.
   Result<std::unique_ptr<RowSetScan>> NewScan(const ScanOptions& options = {}) const;
+
+  // Reads dst.size() bytes of column `column`'s data file at `offset`: lets a
+  // scan executor read a run of consecutive blocks with one call (the blocks
+  // still verify themselves when opened with BlockDecoder::Open).
+  Status ReadColumnData(uint32_t column, uint64_t offset, std::span<char> dst) const {
+    return data_files_[column]->ReadExact(offset, dst);
+  }
+  const std::string& column_path(uint32_t column) const { return data_paths_[column]; }
+  // A mapping of column `column`'s data file when the Env maps files
+  // without copying them (POSIX mmap), else null: a scan then reads blocks
+  // where they lie instead of copying them. Rowset files are immutable.
+  Result<std::unique_ptr<MappedRegion>> MapColumnData(uint32_t column) const {
+    if (!data_files_[column]->MapIsLive()) return std::unique_ptr<MappedRegion>();
+    return data_files_[column]->Map();
+  }
+  // Adds to the totals below (for scan executors that read blocks themselves).
+  void CountBlocks(uint64_t read, uint64_t skipped) const {
+    total_blocks_read_ += read;
+    total_blocks_skipped_ += skipped;
+  }
 
   // Totals over every scan of this reader (for tests and statistics).
   uint64_t total_blocks_read() const { return total_blocks_read_.load(); }

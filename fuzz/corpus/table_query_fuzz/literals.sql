@@ -1,0 +1,1 @@
+select * from t where u >= timestamp '1970-01-01 00:00:10' and t != '1991-12-31' and v = true order by 1 desc

@@ -1,0 +1,1 @@
+select a, b + 1, c / 2, -d, s from t where (a is not null or b in (1, 2, null)) and not s between 's1' and 's2' and d <> 0.5e0 limit 7

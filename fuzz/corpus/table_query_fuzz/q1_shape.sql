@@ -1,0 +1,1 @@
+select s, v, sum(c), sum(c * (1 - c)), avg(b), count(*), min(t), max(u) from t where t <= date '1998-12-01' - interval '90' day group by s, v order by s, v

@@ -1,0 +1,1 @@
+select count(*) from t where 'it''s' = s or "a" > 9223372036854775807 - 1 -- comment
