@@ -130,16 +130,7 @@ class SnapshotBuilder {
   Status Do(const meta::CreateTableOp& op) {
     SILT_RETURN_IF_ERROR(meta::ValidateTableDef(op));
     SILT_ASSIGN_OR_RETURN(SchemaCatalog * s, Mutable(op.table.schema_id, "create table"));
-    std::vector<ColumnCatalog> columns;
-    columns.reserve(op.columns.size());
-    for (size_t i = 0; i < op.columns.size(); ++i) {
-      columns.push_back(
-          ColumnCatalog{static_cast<ColumnId>(i), op.columns[i].name, op.columns[i].type, false});
-    }
-    for (ColumnId id : op.ordered_pk_ids) columns[id].is_primary = true;
-    return s->AddTable(
-        std::make_shared<const TableCatalog>(op.table, op.name, op.shard, std::move(columns),
-                                             op.is_materialized_view, op.ordered_pk_ids));
+    return s->AddTable(meta::MakeTableCatalog(op));
   }
 
   Status Do(const meta::DropTableOp& op) {

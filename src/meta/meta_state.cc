@@ -73,16 +73,7 @@ Result<BuiltMeta> BuildMeta(MetaState state) {
                         def.name, def.table.ToString(), s.next_table_id));
       }
       SILT_RETURN_IF_ERROR(ValidateTableDef(def));
-      std::vector<ColumnCatalog> columns;
-      columns.reserve(def.columns.size());
-      for (size_t i = 0; i < def.columns.size(); ++i) {
-        columns.push_back(ColumnCatalog{static_cast<ColumnId>(i), def.columns[i].name,
-                                        def.columns[i].type, false});
-      }
-      for (ColumnId id : def.ordered_pk_ids) columns[id].is_primary = true;
-      SILT_RETURN_IF_ERROR(schema->AddTable(
-          std::make_shared<const TableCatalog>(def.table, def.name, def.shard, std::move(columns),
-                                               def.is_materialized_view, def.ordered_pk_ids)));
+      SILT_RETURN_IF_ERROR(schema->AddTable(MakeTableCatalog(def)));
       auto tv = std::make_shared<TableVersion>();
       tv->table = def.table;
       tv->shard = def.shard;

@@ -34,6 +34,21 @@ struct CheckpointFile {
   uint64_t end;
 };
 
+// The checkpoint files in dir, by end epoch (a delta before a global one of
+// the same end).
+Result<std::vector<CheckpointFile>> ListCheckpointFiles(Env* env, const std::string& dir) {
+  SILT_ASSIGN_OR_RETURN(std::vector<std::string> names, env->ListDir(dir));
+  std::vector<CheckpointFile> files;
+  for (const std::string& name : names) {
+    CheckpointFile f{name, CheckpointKind::kGlobal, 0, 0};
+    if (ParseCheckpointFileName(name, &f.kind, &f.start, &f.end)) files.push_back(f);
+  }
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.end, a.kind) < std::tie(b.end, b.kind);
+  });
+  return files;
+}
+
 }  // namespace
 
 std::string CheckpointFileName(CheckpointKind kind, uint64_t start_epoch, uint64_t end_epoch) {
@@ -78,17 +93,7 @@ Result<std::unique_ptr<MetaStore>> MetaStore::Open(const std::string& dir, LogSt
   SILT_ASSIGN_OR_RETURN(stats.stale_files_removed, RemoveTempFiles(env, dir));
 
   // The checkpoint files: the newest global one and the deltas after it.
-  std::vector<CheckpointFile> files;
-  {
-    SILT_ASSIGN_OR_RETURN(std::vector<std::string> names, env->ListDir(dir));
-    for (const std::string& name : names) {
-      CheckpointFile f{name, CheckpointKind::kGlobal, 0, 0};
-      if (ParseCheckpointFileName(name, &f.kind, &f.start, &f.end)) files.push_back(f);
-    }
-  }
-  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.end, a.kind) < std::tie(b.end, b.kind);
-  });
+  SILT_ASSIGN_OR_RETURN(const std::vector<CheckpointFile> files, ListCheckpointFiles(env, dir));
   const CheckpointFile* global = nullptr;
   for (const auto& f : files) {
     if (f.kind == CheckpointKind::kGlobal) global = &f;
@@ -388,16 +393,13 @@ Status MetaStore::Checkpoint(bool* written) {
 }
 
 Status MetaStore::RemoveCheckpointsBefore(uint64_t global_end) {
-  SILT_ASSIGN_OR_RETURN(std::vector<std::string> names, env_->ListDir(dir_));
+  SILT_ASSIGN_OR_RETURN(const std::vector<CheckpointFile> files, ListCheckpointFiles(env_, dir_));
   bool removed = false;
-  for (const std::string& name : names) {
-    CheckpointKind kind;
-    uint64_t start = 0, end = 0;
-    if (!ParseCheckpointFileName(name, &kind, &start, &end)) continue;
+  for (const CheckpointFile& f : files) {
     // Older than the global checkpoint: superseded (a delta up to it, or an
     // older global one).
-    if (end < global_end || (end == global_end && kind == CheckpointKind::kDelta)) {
-      SILT_RETURN_IF_ERROR(env_->RemoveFile(JoinPath(dir_, name)));
+    if (f.end < global_end || (f.end == global_end && f.kind == CheckpointKind::kDelta)) {
+      SILT_RETURN_IF_ERROR(env_->RemoveFile(JoinPath(dir_, f.name)));
       removed = true;
       open_stats_.stale_files_removed++;
     }
@@ -444,16 +446,8 @@ MetaStatus MetaStore::GetStatus() const {
     std::lock_guard<std::mutex> lock(heartbeat_mu_);
     st.last_checkpoint_error = last_checkpoint_error_;
   }
-  auto names = env_->ListDir(dir_);
-  if (names.ok()) {
-    std::vector<CheckpointFile> files;
-    for (const std::string& name : *names) {
-      CheckpointFile f{name, CheckpointKind::kGlobal, 0, 0};
-      if (ParseCheckpointFileName(name, &f.kind, &f.start, &f.end)) files.push_back(f);
-    }
-    std::sort(files.begin(), files.end(),
-              [](const auto& a, const auto& b) { return a.end < b.end; });
-    for (const auto& f : files) {
+  if (auto files = ListCheckpointFiles(env_, dir_); files.ok()) {
+    for (const CheckpointFile& f : *files) {
       st.checkpoint_files.push_back(f.name);
       auto size = env_->GetFileSize(JoinPath(dir_, f.name));
       if (size.ok()) st.checkpoint_bytes += *size;

@@ -301,6 +301,18 @@ struct Describer {
 
 }  // namespace
 
+std::shared_ptr<const TableCatalog> MakeTableCatalog(const CreateTableOp& op) {
+  std::vector<ColumnCatalog> columns;
+  columns.reserve(op.columns.size());
+  for (size_t i = 0; i < op.columns.size(); ++i) {
+    columns.push_back(
+        ColumnCatalog{static_cast<ColumnId>(i), op.columns[i].name, op.columns[i].type, false});
+  }
+  for (ColumnId id : op.ordered_pk_ids) columns[id].is_primary = true;
+  return std::make_shared<const TableCatalog>(op.table, op.name, op.shard, std::move(columns),
+                                              op.is_materialized_view, op.ordered_pk_ids);
+}
+
 void EncodeEditOp(const EditOp& op, std::string* dst) { std::visit(Encoder{dst}, op); }
 
 Status DecodeEditOp(ByteReader* r, EditOp* out) { return DecodeOp(r, out); }

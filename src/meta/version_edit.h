@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -173,6 +174,10 @@ Status DecodeEditOp(ByteReader* r, EditOp* out);
 // Reads a varint32 count of items each at least `min_item_bytes` long,
 // Corruption if that many cannot fit in what is left.
 Status ReadCountedItems(ByteReader* r, size_t min_item_bytes, const char* what, uint32_t* n);
+
+// The catalog entry of a table definition (column i gets ColumnId i; the
+// primary key columns are marked). `op` must have passed ValidateTableDef.
+std::shared_ptr<const TableCatalog> MakeTableCatalog(const CreateTableOp& op);
 
 // The checks of a table definition that need no catalog state: names
 // non-empty and distinct, at least one column, primary key ids in range and
