@@ -34,8 +34,8 @@ struct CheckpointFile {
   uint64_t end;
 };
 
-// The checkpoint files in dir, by end epoch (a delta before a global one of
-// the same end).
+// The checkpoint files in dir, by end epoch (for equal ends, the global one
+// first).
 Result<std::vector<CheckpointFile>> ListCheckpointFiles(Env* env, const std::string& dir) {
   SILT_ASSIGN_OR_RETURN(std::vector<std::string> names, env->ListDir(dir));
   std::vector<CheckpointFile> files;
