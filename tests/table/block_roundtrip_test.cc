@@ -63,24 +63,6 @@ void ExpectSameStats(const BlockStats& got, const BlockStats& want) {
   }
 }
 
-bool Holds(CompareOp op, int c) {
-  switch (op) {
-    case CompareOp::kEq:
-      return c == 0;
-    case CompareOp::kNe:
-      return c != 0;
-    case CompareOp::kLt:
-      return c < 0;
-    case CompareOp::kLe:
-      return c <= 0;
-    case CompareOp::kGt:
-      return c > 0;
-    case CompareOp::kGe:
-      return c >= 0;
-  }
-  return false;
-}
-
 void CheckComparisons(const BlockDecoder& dec, const ColumnVector& col, ColumnGenerator* gen) {
   // A literal taken from the column (so = matches something), or a default.
   Value lit;
@@ -99,7 +81,7 @@ void CheckComparisons(const BlockDecoder& dec, const ColumnVector& col, ColumnGe
                        CompareOp::kGt, CompareOp::kGe}) {
     ASSERT_OK(dec.EvaluateComparison(op, lit, match.data()));
     for (size_t i = 0; i < col.size(); ++i) {
-      const bool want = !col.IsNull(i) && Holds(op, CompareValues(col.GetValue(i), lit));
+      const bool want = !col.IsNull(i) && CompareOpHolds(op, CompareValues(col.GetValue(i), lit));
       ASSERT_EQ(match[i], want ? 1 : 0) << "row " << i << " op " << CompareOpName(op);
     }
     EXPECT_EQ(match[col.size()], 7) << "wrote past the block's rows";
