@@ -678,6 +678,10 @@ void CountGroups(const uint32_t* g, size_t n, size_t slots, int64_t* count) {
 
 // --------------------------------------------------------------- execution
 
+// A column the query reads, in the current block of a rowset (read through
+// `reader`, decoded into `values`) or in an in-memory batch (`external`,
+// always "decoded", with no reader or decoder: paths that want encoded data,
+// dictionaries or DecodeSelected are not taken for it).
 struct ColState {
   uint32_t column = 0;
   DataType type;
@@ -685,18 +689,23 @@ struct ColState {
   std::optional<BlockDecoder> dec;
   bool decoded = false;
   ColumnVector values;
+  const ColumnVector* external = nullptr;
   bool dict_read = false;
   DictionaryBlock dict{DataType()};
+
+  // The decoded rows of the block.
+  const ColumnVector& vec() const { return external != nullptr ? *external : values; }
 };
 
 class Executor {
  public:
   Executor(Plan* plan, Planner* planner) : plan_(plan), planner_(planner) {}
 
-  Status Run(const std::vector<const RowSetReader*>& rowsets, QueryResult* result);
+  Status Run(const std::vector<QuerySource>& sources, QueryResult* result);
 
  private:
-  Status ScanRowSet(const RowSetReader& r, QueryResult* result);
+  Status ScanRowSet(const RowSetReader& r, const DeleteVector* extra_deleted, QueryResult* result);
+  Status ScanBatch(const RowBatch& batch, const DeleteVector* deleted, QueryResult* result);
   Status ProcessBlock(uint32_t k, size_t n, QueryResult* result);
   Status Open(ColState& s, uint32_t k) {
     if (s.dec) return Status::OK();
@@ -727,7 +736,7 @@ class Executor {
     for (int s : slots) {
       ColState& st = StateOf(plan_->slot_columns[s]);
       SILT_RETURN_IF_ERROR(Decode(st, k));
-      inputs_[s] = &st.values;
+      inputs_[s] = &st.vec();
     }
     return Status::OK();
   }
@@ -756,12 +765,13 @@ class Executor {
   std::vector<uint32_t> local_;  // dictionary-code combination -> group
   std::vector<uint32_t> combo_;  // per row: its dictionary-code combination
   std::string key_buf_;
-  bool done_ = false;  // LIMIT reached
+  bool in_memory_ = false;  // the current source is a RowBatch
+  bool done_ = false;       // LIMIT reached
   size_t output_rows_ = 0;
   uint64_t rows_matched_ = 0;
 };
 
-Status Executor::Run(const std::vector<const RowSetReader*>& rowsets, QueryResult* result) {
+Status Executor::Run(const std::vector<QuerySource>& sources, QueryResult* result) {
   eval_ = std::make_unique<Evaluator>(plan_->pool.size());
   inputs_.assign(plan_->slot_columns.size(), nullptr);
   for (const AggSpec& spec : plan_->aggs) {
@@ -790,9 +800,13 @@ Status Executor::Run(const std::vector<const RowSetReader*>& rowsets, QueryResul
       SILT_RETURN_IF_ERROR(AppendProjection(1, nullptr, result));
     }
   } else if (!(plan_->limit && *plan_->limit == 0 && plan_->order.empty() && !plan_->aggregate)) {
-    for (const RowSetReader* r : rowsets) {
+    for (const QuerySource& src : sources) {
       if (done_) break;
-      SILT_RETURN_IF_ERROR(ScanRowSet(*r, result));
+      if (src.rowset != nullptr) {
+        SILT_RETURN_IF_ERROR(ScanRowSet(*src.rowset, src.extra_deleted, result));
+      } else {
+        SILT_RETURN_IF_ERROR(ScanBatch(*src.batch, src.batch_deleted, result));
+      }
     }
   }
   result->counters = counters_;
@@ -807,7 +821,17 @@ Status Executor::Run(const std::vector<const RowSetReader*>& rowsets, QueryResul
   return Status::OK();
 }
 
-Status Executor::ScanRowSet(const RowSetReader& r, QueryResult* result) {
+Status Executor::ScanRowSet(const RowSetReader& r, const DeleteVector* extra_deleted,
+                            QueryResult* result) {
+  in_memory_ = false;
+  // The rows to skip: the reader's, plus the caller's (one union, so block
+  // skipping and the row masks see both).
+  std::optional<DeleteVector> merged;
+  if (extra_deleted != nullptr && !extra_deleted->empty()) {
+    merged.emplace(r.deleted());
+    merged->UnionWith(*extra_deleted);
+  }
+  const DeleteVector& del = merged ? *merged : r.deleted();
   // Which blocks survive the zone maps and the delete vectors.
   std::vector<uint32_t> wanted;
   const auto& blocks0 = r.index(0).blocks;
@@ -825,7 +849,7 @@ Status Executor::ScanRowSet(const RowSetReader& r, QueryResult* result) {
     }
     const uint64_t first = blocks0[k].first_row;
     const uint32_t n = blocks0[k].stats.row_count;
-    if (r.deleted().CountInRange(first, first + n) == n) {
+    if (del.CountInRange(first, first + n) == n) {
       ++counters_.blocks_skipped_deleted;
       ++skipped;
       continue;
@@ -862,8 +886,8 @@ Status Executor::ScanRowSet(const RowSetReader& r, QueryResult* result) {
     }
     std::fill(inputs_.begin(), inputs_.end(), nullptr);
     mask_.assign(n, 1);
-    const uint64_t deleted = r.deleted().CountInRange(first, first + n);
-    if (deleted > 0) r.deleted().ClearDeleted(first, n, mask_.data());
+    const uint64_t deleted = del.CountInRange(first, first + n);
+    if (deleted > 0) del.ClearDeleted(first, n, mask_.data());
     ++counters_.blocks_read;
     ++read;
     counters_.rows_deleted += deleted;
@@ -872,6 +896,38 @@ Status Executor::ScanRowSet(const RowSetReader& r, QueryResult* result) {
   }
   r.CountBlocks(read, skipped);
   return Status::OK();
+}
+
+// The batch is one "block" of batch.rows rows, processed in one piece (the
+// evaluator's and the executor's buffers grow to fit): its vectors are the
+// decoded columns, read in place.
+Status Executor::ScanBatch(const RowBatch& batch, const DeleteVector* deleted,
+                           QueryResult* result) {
+  in_memory_ = true;
+  const size_t n = batch.rows;
+  if (n == 0 || plan_->never) return Status::OK();
+  const uint64_t removed = deleted == nullptr ? 0 : deleted->CountInRange(0, n);
+  counters_.rows_deleted += removed;
+  counters_.rows_returned += n - removed;
+  if (removed == n) return Status::OK();
+  states_.clear();
+  state_of_column_.assign(batch.columns.size(), -1);
+  auto need = [&](uint32_t c) {
+    if (state_of_column_[c] >= 0) return;
+    state_of_column_[c] = static_cast<int>(states_.size());
+    ColState s;
+    s.column = c;
+    s.type = batch.columns[c].type();
+    s.external = &batch.columns[c];
+    s.decoded = true;
+    states_.push_back(std::move(s));
+  };
+  for (const auto& f : plan_->filters) need(f.column);
+  for (uint32_t c : plan_->slot_columns) need(c);
+  std::fill(inputs_.begin(), inputs_.end(), nullptr);
+  mask_.assign(n, 1);
+  if (removed > 0) deleted->ClearDeleted(0, n, mask_.data());
+  return ProcessBlock(0, n, result);
 }
 
 // Appends rows sel[0..m) of src to *out (same type).
@@ -912,13 +968,13 @@ Status Executor::ProcessBlock(uint32_t k, size_t n, QueryResult* result) {
   uint8_t* mask = mask_.data();
   for (const SimpleFilter& f : plan_->filters) {
     ColState& s = StateOf(f.column);
-    SILT_RETURN_IF_ERROR(Open(s, k));
+    if (!s.decoded) SILT_RETURN_IF_ERROR(Open(s, k));
     if (!s.decoded && s.dec->encoding() == Encoding::kDictionary) {
       SILT_RETURN_IF_ERROR(ReadDict(s, k));
       f.ApplyCodes(s.dict, s.dec->validity_bits(), n, &table_, mask);
     } else {
       SILT_RETURN_IF_ERROR(Decode(s, k));
-      f.Apply(s.values, mask);
+      f.Apply(s.vec(), mask);
     }
     if (!AnySet(mask, n)) return Status::OK();
   }
@@ -953,7 +1009,7 @@ Status Executor::ProcessBlock(uint32_t k, size_t n, QueryResult* result) {
       if (!(out.type() == st.type)) out = ColumnVector(st.type);
       out.Clear();
       if (st.decoded) {
-        Gather(st.values, sel_.data(), matched, &out);
+        Gather(st.vec(), sel_.data(), matched, &out);
       } else {
         SILT_RETURN_IF_ERROR(Open(st, k));
         SILT_RETURN_IF_ERROR(st.dec->DecodeSelected(sel_.data(), matched, &out));
@@ -985,10 +1041,11 @@ Status Executor::ComputeGroups(uint32_t k, size_t n, const uint8_t* mask) {
   const uint32_t before = groups_.count;
   // Fast path: every key column is dictionary-encoded in this block, and
   // the combinations of codes (plus null) are few: map each combination to
-  // its group once per block.
-  bool fast = true;
+  // its group once per block. (In-memory rows have no dictionaries.)
+  bool fast = !in_memory_;
   size_t combos = 1;
   for (int s : plan_->group_slots) {
+    if (!fast) break;
     ColState& st = StateOf(plan_->slot_columns[s]);
     SILT_RETURN_IF_ERROR(Open(st, k));
     if (st.dec->encoding() != Encoding::kDictionary) {
@@ -1059,7 +1116,7 @@ Status Executor::ComputeGroups(uint32_t k, size_t n, const uint8_t* mask) {
     for (int s : plan_->group_slots) {
       ColState& st = StateOf(plan_->slot_columns[s]);
       SILT_RETURN_IF_ERROR(Decode(st, k));
-      cols.push_back(&st.values);
+      cols.push_back(&st.vec());
     }
     for (size_t i = 0; i < n; ++i) {
       gid[i] = mask[i] ? groups_.FindOrAdd(cols, i, &key_buf_) : 0;
@@ -1395,33 +1452,90 @@ std::string FormatResultValue(const ColumnVector& column, size_t row) {
   }
 }
 
-Result<QueryResult> RunQuery(std::string_view sql, const std::vector<const RowSetReader*>& rowsets,
-                             const QueryOptions& options) {
-  (void)options;
-  SILT_ASSIGN_OR_RETURN(SelectStatement st, ParseQuery(sql));
-  Plan plan;
-  if (!rowsets.empty()) {
-    plan.schema = rowsets[0]->columns();
-    for (const RowSetReader* r : rowsets) {
-      const auto& cols = r->columns();
-      bool same = cols.size() == plan.schema.size();
-      for (size_t c = 0; same && c < cols.size(); ++c) {
-        same = cols[c].name == plan.schema[c].name && cols[c].type.SameValues(plan.schema[c].type);
-      }
-      if (!same) {
-        return Status::InvalidArgument(fmt::format(
-            "{}: its columns ({}) differ from {}'s ({})", r->dir(), ColumnDefsToString(cols),
-            rowsets[0]->dir(), ColumnDefsToString(plan.schema)));
-      }
+namespace {
+
+// InvalidArgument unless `src` is one well-formed input with the table's columns.
+Status CheckSource(const QuerySource& src, size_t index, const std::vector<ColumnDef>& schema) {
+  if ((src.rowset == nullptr) == (src.batch == nullptr)) {
+    return Status::InvalidArgument(
+        fmt::format("query source {}: exactly one of rowset and batch must be set", index));
+  }
+  if (src.rowset != nullptr) {
+    const auto& cols = src.rowset->columns();
+    bool same = cols.size() == schema.size();
+    for (size_t c = 0; same && c < cols.size(); ++c) {
+      same = cols[c].name == schema[c].name && cols[c].type.SameValues(schema[c].type);
+    }
+    if (!same) {
+      return Status::InvalidArgument(
+          fmt::format("{}: its columns ({}) differ from the table's ({})", src.rowset->dir(),
+                      ColumnDefsToString(cols), ColumnDefsToString(schema)));
+    }
+    return Status::OK();
+  }
+  const RowBatch& b = *src.batch;
+  if (b.columns.size() != schema.size()) {
+    return Status::InvalidArgument(
+        fmt::format("query source {} (in memory): {} columns, the table has {} ({})", index,
+                    b.columns.size(), schema.size(), ColumnDefsToString(schema)));
+  }
+  for (size_t c = 0; c < schema.size(); ++c) {
+    const ColumnVector& v = b.columns[c];
+    if (!v.type().SameValues(schema[c].type)) {
+      return Status::InvalidArgument(
+          fmt::format("query source {} (in memory): column {} '{}' is {}, the table's is {}", index,
+                      c, schema[c].name, v.type().ToString(), schema[c].type.ToString()));
+    }
+    if (v.size() != b.rows) {
+      return Status::InvalidArgument(
+          fmt::format("query source {} (in memory): column {} '{}' has {} rows, not {}", index, c,
+                      schema[c].name, v.size(), b.rows));
     }
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<QueryResult> RunQuery(std::string_view sql, const std::vector<ColumnDef>& schema,
+                             const std::vector<QuerySource>& sources, const QueryOptions& options) {
+  (void)options;
+  SILT_ASSIGN_OR_RETURN(SelectStatement st, ParseQuery(sql));
+  for (size_t i = 0; i < sources.size(); ++i) {
+    SILT_RETURN_IF_ERROR(CheckSource(sources[i], i, schema));
+  }
+  Plan plan;
+  plan.schema = schema;
   Planner planner(st, &plan);
   SILT_RETURN_IF_ERROR(planner.Build());
   QueryResult result;
   result.names = plan.names;
   Executor ex(&plan, &planner);
-  SILT_RETURN_IF_ERROR(ex.Run(rowsets, &result));
+  SILT_RETURN_IF_ERROR(ex.Run(sources, &result));
   return result;
+}
+
+Result<QueryResult> RunQuery(std::string_view sql, const std::vector<const RowSetReader*>& rowsets,
+                             const QueryOptions& options) {
+  std::vector<ColumnDef> schema;
+  if (!rowsets.empty()) {
+    schema = rowsets[0]->columns();
+    for (const RowSetReader* r : rowsets) {
+      const auto& cols = r->columns();
+      bool same = cols.size() == schema.size();
+      for (size_t c = 0; same && c < cols.size(); ++c) {
+        same = cols[c].name == schema[c].name && cols[c].type.SameValues(schema[c].type);
+      }
+      if (!same) {
+        return Status::InvalidArgument(fmt::format("{}: its columns ({}) differ from {}'s ({})",
+                                                   r->dir(), ColumnDefsToString(cols),
+                                                   rowsets[0]->dir(), ColumnDefsToString(schema)));
+      }
+    }
+  }
+  std::vector<QuerySource> sources(rowsets.size());
+  for (size_t i = 0; i < rowsets.size(); ++i) sources[i].rowset = rowsets[i];
+  return RunQuery(sql, schema, sources, options);
 }
 
 }  // namespace silt
