@@ -1,4 +1,4 @@
-// `silt schema create|drop|list`, `silt table create|drop`, and
+// `silt schema create|drop|list` and
 // `silt meta checkpoint|status|dump`: the catalog and the metadata log of a
 // data directory (DATA/log holds the shared log whose group 0 is the
 // metadata log, DATA/meta the checkpoint files).
@@ -103,57 +103,6 @@ Status SchemaList(const Cli& cli, const std::string& name) {
     fmt::print("{:<24} id {:<6} {} table(s)\n", s->name(), s->id(), s->table_count());
   }
   return Status::OK();
-}
-
-// "schema.table".
-Status SplitTableName(const std::string& full, std::string* schema, std::string* table) {
-  const size_t dot = full.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == full.size() ||
-      full.find('.', dot + 1) != std::string::npos) {
-    return Status::InvalidArgument(
-        fmt::format("table name '{}' must be SCHEMA.TABLE, e.g. sales.orders", full));
-  }
-  *schema = full.substr(0, dot);
-  *table = full.substr(dot + 1);
-  return Status::OK();
-}
-
-struct TableCreateOptions {
-  std::string name;
-  std::string columns;
-  ShardId shard = 1;
-  std::vector<std::string> primary_key;
-};
-
-Status TableCreate(const Cli& cli, const TableCreateOptions& o) {
-  std::string schema, table;
-  SILT_RETURN_IF_ERROR(SplitTableName(o.name, &schema, &table));
-  auto cols = ParseColumnDefs(o.columns);
-  if (!cols.ok())
-    return Status::InvalidArgument(fmt::format("--columns: {}", cols.status().message()));
-  std::vector<ColumnId> pk;
-  for (const std::string& name : o.primary_key) {
-    auto it = std::find_if(cols->begin(), cols->end(),
-                           [&](const ColumnDef& c) { return c.name == name; });
-    if (it == cols->end()) {
-      return Status::InvalidArgument(fmt::format("--primary-key: no column '{}'", name));
-    }
-    pk.push_back(static_cast<ColumnId>(it - cols->begin()));
-  }
-  SILT_ASSIGN_OR_RETURN(auto m, OpenMeta(cli, false));
-  SILT_ASSIGN_OR_RETURN(TableRefId ref,
-                        m->meta->CreateTable(schema, table, o.shard, *cols, false, pk));
-  fmt::print("created table {} ({}) at epoch {}\n", o.name, ref.ToString(), m->meta->epoch());
-  return Finish(m.get());
-}
-
-Status TableDrop(const Cli& cli, const std::string& name) {
-  std::string schema, table;
-  SILT_RETURN_IF_ERROR(SplitTableName(name, &schema, &table));
-  SILT_ASSIGN_OR_RETURN(auto m, OpenMeta(cli, false));
-  SILT_RETURN_IF_ERROR(m->meta->DropTable(schema, table));
-  fmt::print("dropped table {} at epoch {}\n", name, m->meta->epoch());
-  return Finish(m.get());
 }
 
 Status MetaCheckpoint(const Cli& cli) {
@@ -279,26 +228,6 @@ void RegisterMetaCommands(Cli& cli) {
     CLI::App* c = schema->add_subcommand("list", "List schemas, or the tables of one schema");
     c->add_option("name", *name, "Schema whose tables to list");
     c->callback([&cli, name] { cli.action = [&cli, name] { return SchemaList(cli, *name); }; });
-  }
-
-  CLI::App* table = cli.app.add_subcommand("table", "Create and drop tables");
-  table->require_subcommand(1);
-  {
-    auto o = std::make_shared<TableCreateOptions>();
-    CLI::App* c = table->add_subcommand("create", "Create a table");
-    c->add_option("name", o->name, "SCHEMA.TABLE")->required();
-    c->add_option("--columns", o->columns,
-                  "Columns, e.g. \"id int64 not null, name string, price decimal(12,2)\"")
-        ->required();
-    c->add_option("--shard", o->shard, "Shard (log group id >= 1)")->capture_default_str();
-    c->add_option("--primary-key", o->primary_key, "Primary key columns, in order")->delimiter(',');
-    c->callback([&cli, o] { cli.action = [&cli, o] { return TableCreate(cli, *o); }; });
-  }
-  {
-    auto name = std::make_shared<std::string>();
-    CLI::App* c = table->add_subcommand("drop", "Drop a table");
-    c->add_option("name", *name, "SCHEMA.TABLE")->required();
-    c->callback([&cli, name] { cli.action = [&cli, name] { return TableDrop(cli, *name); }; });
   }
 
   CLI::App* meta = cli.app.add_subcommand("meta", "Metadata log and checkpoints");

@@ -40,8 +40,7 @@ bool ParseTableDirName(std::string_view name, TableRefId* table) {
   if (dash == std::string_view::npos) return false;
   uint64_t schema = 0;
   uint64_t id = 0;
-  if (!ParseNumber(name.substr(1, dash - 1), &schema) ||
-      !ParseNumber(name.substr(dash + 2), &id)) {
+  if (!ParseNumber(name.substr(1, dash - 1), &schema) || !ParseNumber(name.substr(dash + 2), &id)) {
     return false;
   }
   *table = TableRefId{static_cast<SchemaId>(schema), static_cast<TableId>(id)};
