@@ -237,11 +237,20 @@ struct BuiltQuery {
     size_t pos = 0;
     auto [end, ec] = std::from_chars(m.data() + 3, m.data() + m.size(), pos);
     if (ec != std::errc()) return s;
+    const std::string_view rest(end, m.data() + m.size() - end);
     for (const Part& p : parts) {
       if (pos >= p.begin + 1 && pos <= p.end + 1) {
-        return Status::InvalidArgument(fmt::format(
-            "{} at {}{}", p.flag, pos - p.begin, std::string_view(end, m.data() + m.size() - end)));
+        return Status::InvalidArgument(fmt::format("{} at {}{}", p.flag, pos - p.begin, rest));
       }
+    }
+    // Just after a flag's text (e.g. a missing ')'): the end of that flag.
+    const Part* before = nullptr;
+    for (const Part& p : parts) {
+      if (p.end < pos) before = &p;
+    }
+    if (before != nullptr && pos - before->end <= 8) {
+      return Status::InvalidArgument(
+          fmt::format("{} at {} (its end){}", before->flag, before->end - before->begin + 1, rest));
     }
     return s;
   }
