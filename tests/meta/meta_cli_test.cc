@@ -41,8 +41,8 @@ TEST_F(MetaCliTest, SchemasTablesAndCheckpoints) {
                  "id int64 not null, amount decimal(12,2), day date", "--sort-key", "id"}),
            "created table sales.orders");
   ExpectError(Silt({"table", "create", "sales.x", "--columns", "id nosuchtype"}), 2, "--columns");
-  ExpectError(Silt({"table", "create", "sales.x", "--columns", "id int64", "--sort-key", "zz"}),
-              2, "sort key column 'zz' is not a column");
+  ExpectError(Silt({"table", "create", "sales.x", "--columns", "id int64", "--sort-key", "zz"}), 2,
+              "sort key column 'zz' is not a column");
   ExpectError(Silt({"table", "create", "a.b.c", "--columns", "id int64"}), 2, "bad table name");
   ExpectError(Silt({"table", "create", "nope.x", "--columns", "id int64"}), 1, "nope");
   ExpectError(Silt({"table", "drop", "sales.nope"}), 1, "nope");
