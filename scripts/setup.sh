@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the dependencies and builds a Release tree in build/.
-# Usage: scripts/setup.sh && build/silt --help
+# Usage: scripts/setup.sh && build/silt quickstart
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
