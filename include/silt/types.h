@@ -161,7 +161,17 @@ int CompareValues(const Value& a, const Value& b);
 
 // Calendar and number text, used by ToString and by literal parsing.
 // Proleptic Gregorian calendar; years 0000..9999 parse.
-int32_t DaysFromCivil(int year, int month, int day);
+// Inline: parsing dates (CSV import) calls it once per value.
+inline int32_t DaysFromCivil(int year, int month, int day) {
+  // Count from 0000-03-01 so the leap day ends each 4/100/400-year cycle.
+  const int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t year_of_era = y - era * 400;
+  const int64_t m = month > 2 ? month - 3 : month + 9;
+  const int64_t day_of_year = (153 * m + 2) / 5 + day - 1;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return static_cast<int32_t>(era * 146097 + day_of_era - 719468);
+}
 void CivilFromDays(int32_t days, int* year, int* month, int* day);
 std::string FormatDate(int32_t days);                   // "YYYY-MM-DD"
 Result<int32_t> ParseDate(std::string_view text);       // "YYYY-MM-DD"

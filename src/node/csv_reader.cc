@@ -20,6 +20,8 @@
 
 #include <fmt/format.h>
 
+#include "table/expr.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -200,26 +202,6 @@ template <typename T>
   return nullptr;
 }
 
-constexpr int64_t kPow10[19] = {1,
-                                10,
-                                100,
-                                1000,
-                                10000,
-                                100000,
-                                1000000,
-                                10000000,
-                                100000000,
-                                1000000000,
-                                10000000000,
-                                100000000000,
-                                1000000000000,
-                                10000000000000,
-                                100000000000000,
-                                1000000000000000,
-                                10000000000000000,
-                                100000000000000000,
-                                1000000000000000000};
-
 // ParseDecimal's rules (silt/types.h), without building a Status on success:
 // [+-]digits[.digits] or [+-].digits, at most `scale` fraction digits and at
 // most `precision` digits in all, leading zeros not counted.
@@ -256,7 +238,7 @@ constexpr int64_t kPow10[19] = {1,
   if (p != e || (!any_int && frac_digits == 0)) return "";
   if (int_digits + scale > precision) return "too many digits";
   if (frac_digits > scale) return "too many fraction digits";
-  const auto scaled = static_cast<int64_t>(v) * kPow10[scale - frac_digits];
+  const auto scaled = static_cast<int64_t>(v) * Pow10(scale - frac_digits);
   *out = negative ? -scaled : scaled;
   return nullptr;
 }
@@ -265,17 +247,6 @@ constexpr int64_t kPow10[19] = {1,
 // trim only spaces and tabs, as for numbers.
 inline bool HasLineEndAtEdge(const char* b, const char* e) {
   return b < e && (*b == '\n' || *b == '\r' || e[-1] == '\n' || e[-1] == '\r');
-}
-
-// DaysFromCivil (silt/types.h), inlined: dates are a third of lineitem.
-inline int32_t DaysFromCivilInline(int year, int month, int day) {
-  const int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t year_of_era = y - era * 400;
-  const int64_t m = month > 2 ? month - 3 : month + 9;
-  const int64_t day_of_year = (153 * m + 2) / 5 + day - 1;
-  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return static_cast<int32_t>(era * 146097 + day_of_era - 719468);
 }
 
 inline bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -299,7 +270,7 @@ inline bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
       if (m < 1 || m > 12 || day < 1) return "";
       const int dim = m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
       if (day > dim) return "";
-      *out = DaysFromCivilInline(y, m, day);
+      *out = DaysFromCivil(y, m, day);
       return nullptr;
     }
   }
