@@ -36,6 +36,7 @@ void PutValues(const T* v, size_t n, std::string* dst) {
 
 template <typename T>
 void GetValues(const char* src, size_t n, T* out) {
+  if (n == 0) return;
   std::memcpy(out, src, n * sizeof(T));
   if constexpr (std::endian::native != std::endian::little) {
     for (size_t i = 0; i < n; ++i) {
@@ -82,7 +83,7 @@ Status DecodeColumn(ByteReader* r, const ColumnDef& def, size_t rows, ColumnVect
     if (!out->AppendStringsUninitialized(rows, total, &space)) {
       return r->Error("strings too long for one batch");
     }
-    std::memcpy(space.bytes, bytes.data(), total);
+    if (total > 0) std::memcpy(space.bytes, bytes.data(), total);  // (bytes may be null)
     for (size_t i = 0; i < rows; ++i) {
       space.ends[i] = space.base + DecodeFixed32(ends_bytes.data() + 4 * i);
     }
