@@ -116,8 +116,10 @@ void AndCompare(size_t n, CompareOp op, Get get, L lit, uint8_t* match) {
 }
 
 // The hot loops of integer filters, compiled for AVX2 as well where the
-// compiler can pick the version at load time (x86-64 with GCC).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// compiler can pick the version at load time (x86-64 with GCC). Not under
+// ThreadSanitizer: the dynamic loader runs the (instrumented) version
+// resolver before TSan's runtime is up, which crashes at startup.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define SILT_MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #else
 #define SILT_MULTIVERSION
