@@ -59,21 +59,6 @@ struct Flags {
   bool keep = false;
 };
 
-// The same queries as bench/scan_bench.cc.
-const char* const kQ1 =
-    "SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty, "
-    "sum(l_extendedprice) AS sum_base_price, "
-    "sum(l_extendedprice * (1 - l_discount)) AS sum_disc_price, "
-    "sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge, "
-    "avg(l_quantity) AS avg_qty, avg(l_extendedprice) AS avg_price, "
-    "avg(l_discount) AS avg_disc, count(*) AS count_order "
-    "FROM lineitem WHERE l_shipdate <= DATE '1998-09-02' "
-    "GROUP BY l_returnflag, l_linestatus";
-const char* const kQ6 =
-    "SELECT sum(l_extendedprice * l_discount) AS revenue FROM lineitem "
-    "WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01' "
-    "AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24";
-
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -218,7 +203,7 @@ Result<QueryTimes> RunQueries(Node* node, int runs) {
     std::vector<double> secs;
     for (int round = 0; round <= runs; ++round) {
       const auto start = std::chrono::steady_clock::now();
-      SILT_ASSIGN_OR_RETURN(QueryResult r, node->Query("", "lineitem", q1 ? kQ1 : kQ6));
+      SILT_ASSIGN_OR_RETURN(QueryResult r, node->Query("", "lineitem", q1 ? kTpchQ1 : kTpchQ6));
       if (round > 0) secs.push_back(Since(start));
       if (round == 0 && q1) {
         uint64_t count = 0;

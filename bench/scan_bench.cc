@@ -58,22 +58,6 @@ struct Flags {
   bool keep = false;
 };
 
-// TPC-H Q1 (DELTA = 90 days) and Q6 (1994, discount 0.06, quantity 24) in
-// silt's dialect; group-by rows come out in key order, as ORDER BY asks.
-const char* const kQ1 =
-    "SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty, "
-    "sum(l_extendedprice) AS sum_base_price, "
-    "sum(l_extendedprice * (1 - l_discount)) AS sum_disc_price, "
-    "sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge, "
-    "avg(l_quantity) AS avg_qty, avg(l_extendedprice) AS avg_price, "
-    "avg(l_discount) AS avg_disc, count(*) AS count_order "
-    "FROM lineitem WHERE l_shipdate <= DATE '1998-09-02' "
-    "GROUP BY l_returnflag, l_linestatus";
-const char* const kQ6 =
-    "SELECT sum(l_extendedprice * l_discount) AS revenue FROM lineitem "
-    "WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01' "
-    "AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24";
-
 // The same for SQLite, whose table holds decimals as integers scaled by 100
 // and dates as day numbers (as in tests/table/query_sqlite_compare_test.cc),
 // so its sums are exact: Q6's revenue comes out scaled by 10^4.
@@ -184,7 +168,7 @@ class SiltSide {
   // Runs Q1 or Q6 once; the first run of each records the answer and counters.
   Result<double> Run(bool q1, SystemResult* out, std::string* counters) {
     const auto t0 = std::chrono::steady_clock::now();
-    SILT_ASSIGN_OR_RETURN(QueryResult r, RunQuery(q1 ? kQ1 : kQ6, ptrs_));
+    SILT_ASSIGN_OR_RETURN(QueryResult r, RunQuery(q1 ? kTpchQ1 : kTpchQ6, ptrs_));
     const double secs = Since(t0);
     if (q1 && out->answer.q1_groups.empty()) {
       if (r.columns.size() != 10) return Status::Corruption("silt Q1: not 10 columns");

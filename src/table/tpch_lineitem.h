@@ -52,6 +52,23 @@ enum LineitemColumn : uint32_t {
 // l_receiptdate date, l_shipinstruct, l_shipmode, l_comment string; all not null.
 std::vector<ColumnDef> LineitemSchema();
 
+// TPC-H Q1 (DELTA = 90 days) and Q6 (1994, discount 0.06, quantity 24) in
+// silt's dialect (docs/query.md); group-by rows come out in key order, as
+// Q1's ORDER BY asks. Shared by the benchmarks.
+inline constexpr const char* kTpchQ1 =
+    "SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty, "
+    "sum(l_extendedprice) AS sum_base_price, "
+    "sum(l_extendedprice * (1 - l_discount)) AS sum_disc_price, "
+    "sum(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge, "
+    "avg(l_quantity) AS avg_qty, avg(l_extendedprice) AS avg_price, "
+    "avg(l_discount) AS avg_disc, count(*) AS count_order "
+    "FROM lineitem WHERE l_shipdate <= DATE '1998-09-02' "
+    "GROUP BY l_returnflag, l_linestatus";
+inline constexpr const char* kTpchQ6 =
+    "SELECT sum(l_extendedprice * l_discount) AS revenue FROM lineitem "
+    "WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01' "
+    "AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24";
+
 struct LineitemOptions {
   // TPC-H's scale factor: round(1,500,000 x SF) orders (at least 1),
   // round(200,000 x SF) parts and round(10,000 x SF) suppliers (at least 1).
