@@ -37,6 +37,7 @@
 #include "silt/catalog.h"
 #include "silt/env.h"
 #include "silt/log_store.h"
+#include "silt/node_snapshot.h"
 #include "silt/status.h"
 #include "silt/types.h"
 #include "table/query.h"
@@ -187,6 +188,19 @@ class Node {
   // Deletes files of removed rowsets and DVs that no reader can see.
   virtual Result<uint64_t> Vacuum() = 0;
   virtual Result<NodeStatus> GetStatus() = 0;
+
+  // ---- snapshots (silt/node_snapshot.h, docs/node_snapshot.md) ----
+  // Writes a snapshot of the node (or of one shard) into `store`. Writers of
+  // the snapshot's shards wait only while its Version is pinned and each
+  // shard's log position noted; the files are linked afterwards.
+  virtual Result<NodeSnapshotResult> Snapshot(SnapshotStore& store,
+                                              const NodeSnapshotOptions& options = {}) = 0;
+  // RestoreNodeSnapshot: a new data directory from a snapshot chain.
+  static Result<NodeRestoreResult> Restore(SnapshotStore& store, const std::string& id,
+                                           const std::string& target,
+                                           const NodeRestoreOptions& options = {}) {
+    return RestoreNodeSnapshot(store, id, target, options);
+  }
   virtual const NodeOpenStats& open_stats() const = 0;
 
   virtual LogStore& log() = 0;

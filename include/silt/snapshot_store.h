@@ -98,6 +98,16 @@ class SnapshotSink {
   virtual Result<File*> CreateFile(const std::string& name) = 0;
   // Appends to data file `name`, creating it on first use.
   virtual Status Append(const std::string& name, std::string_view data) = 0;
+  // Adds data file `name` holding the bytes of the file at `source` (a path
+  // of the store's Env): a hard link where the file system allows it, else a
+  // copy (synced before Close returns). Linking suits immutable files only,
+  // such as silt's rowset and DV files: the snapshot and the source then
+  // share their bytes. `known`, if given, is the file's size and XXH3 as
+  // recorded earlier for the same immutable file (by an older snapshot): the
+  // size is checked and the bytes are not read. Otherwise the file is read
+  // once to hash it. Returns the file's entry as meta.json will record it.
+  virtual Result<SnapshotFileInfo> AddFile(const std::string& name, const std::string& source,
+                                           const SnapshotFileInfo* known = nullptr) = 0;
   virtual void SetAttribute(const std::string& key, const std::string& value) = 0;
 
   // Persist: syncs every data file, writes meta.json (with each file's size

@@ -2,6 +2,7 @@
 //
 // A data directory (`silt --data DIR`, default ./silt-data) looks like:
 //   DIR/LOCK          held (flock) by the process that has the node open
+//   DIR/NODE_ID       a random id given at creation (snapshots tell nodes apart)
 //   DIR/log/          the shared multi-group log (src/log/log_file_names.h)
 //   DIR/meta/         catalog checkpoints (src/meta)
 //   DIR/tables/       rowset and delete-vector files (src/table)
@@ -16,6 +17,7 @@
 namespace silt {
 
 inline constexpr std::string_view kLockFileName = "LOCK";
+inline constexpr std::string_view kNodeIdFileName = "NODE_ID";
 inline constexpr std::string_view kLogDirName = "log";
 inline constexpr std::string_view kMetaDirName = "meta";
 inline constexpr std::string_view kTablesDirName = "tables";

@@ -327,6 +327,11 @@ Status MetaStore::DropTable(std::string_view schema, std::string_view name) {
   return CommitLocked(edit).status();
 }
 
+MetaStore::PinnedState MetaStore::PinState() {
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  return PinnedState{root_.Current(), vm_.Pin()};
+}
+
 Status MetaStore::Checkpoint(bool* written) {
   if (written != nullptr) *written = false;
   std::lock_guard<std::mutex> ck(checkpoint_mu_);

@@ -104,6 +104,13 @@ class MetaStore {
   // the MetaStore.
   VersionManager& versions() { return vm_; }
   uint64_t epoch() const { return vm_.epoch(); }
+  // The catalog and the Version of one epoch, taken together (the Version is
+  // pinned while the pointer lives): what a checkpoint or a snapshot needs.
+  struct PinnedState {
+    std::shared_ptr<const CatalogSnapshot> catalog;
+    std::shared_ptr<const Version> version;
+  };
+  PinnedState PinState();
 
   // Commits `edit` (all or nothing) and returns its epoch. Errors of the
   // edit (NotFound, AlreadyExists, InvalidArgument) change nothing.

@@ -14,16 +14,19 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "common/durable_file.h"
 #include "common/file_names.h"
 #include "common/path.h"
 #include "meta/meta_store.h"
 #include "node/memtable.h"
 #include "node/node_file_names.h"
+#include "node/node_snapshot.h"
 #include "node/row_codec.h"
 #include "node/row_filter.h"
 #include "node/transaction_manager.h"
@@ -62,6 +65,9 @@ struct ShardState {
   std::condition_variable applied_cv;
   uint64_t last_index = 0;  // the last index given to a record of the shard
   int pending = 0;          // records appended but not yet applied
+  // A snapshot is reading the records from this index on: a flush must not
+  // release them (0: none).
+  uint64_t snapshot_keep_from = 0;
 };
 
 Status CheckRows(const TableState& ts, const RowBatch& rows) {
@@ -153,6 +159,8 @@ class NodeImpl final : public Node {
   Result<CompactionResult> Compact(std::string_view schema, std::string_view table) override;
   Result<uint64_t> Vacuum() override;
   Result<NodeStatus> GetStatus() override;
+  Result<NodeSnapshotResult> Snapshot(SnapshotStore& store,
+                                      const NodeSnapshotOptions& options) override;
   const NodeOpenStats& open_stats() const override { return open_stats_; }
   LogStore& log() override { return *log_; }
   meta::MetaStore& meta() override { return *meta_; }
@@ -190,6 +198,8 @@ class NodeImpl final : public Node {
   Status Replay();
   Status RemoveOrphans();
   Result<uint64_t> VacuumLocked();
+  // The state a snapshot records (see Snapshot).
+  Result<NodeCapture> Capture(const std::set<ShardId>& shards);
   void BackgroundLoop();
   void NoteBackgroundError(const Status& s);
 
@@ -214,6 +224,7 @@ class NodeImpl final : public Node {
   std::map<uint64_t, std::shared_ptr<const DeleteVector>> dvs_;  // by DV id
 
   std::mutex vacuum_mu_;
+  std::mutex snapshot_mu_;  // one snapshot at a time
   std::atomic<uint64_t> files_vacuumed_{0};
   std::atomic<uint64_t> flushes_{0};
   std::atomic<uint64_t> compactions_{0};
@@ -243,6 +254,14 @@ Status NodeImpl::OpenImpl() {
   const auto start = Clock::now();
   SILT_RETURN_IF_ERROR(env_->CreateDirs(dir_));
   SILT_ASSIGN_OR_RETURN(lock_, env_->LockFile(JoinPath(dir_, kLockFileName)));
+  const std::string id_path = JoinPath(dir_, kNodeIdFileName);
+  if (!env_->FileExists(id_path)) {
+    // A random id, so that snapshots of different nodes in one store (or of
+    // a node restored from another) are never taken for one another.
+    std::random_device rd;
+    const std::string id = fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+    SILT_RETURN_IF_ERROR(WriteFileDurably(env_, id_path, id));
+  }
   SILT_RETURN_IF_ERROR(env_->CreateDirs(tables_dir_));
   LogOptions lo;
   lo.env = env_;
@@ -758,9 +777,16 @@ Status NodeImpl::FlushShard(ShardId shard_id, const std::vector<meta::RowSetMeta
     return s;
   }
   ++flushes_;
-  // The records up to `last` are in rowsets now: release them.
-  if (last > safe && log_->FirstIndex(shard_id) <= last) {
-    SILT_RETURN_IF_ERROR(log_->TruncatePrefix(shard_id, last + 1, false));
+  // The records up to `last` are in rowsets now: release them, but those a
+  // snapshot is reading only once it is done (under write_mu, which it
+  // holds while it notes where it reads from).
+  if (last > safe) {
+    std::lock_guard w(shard->write_mu);
+    uint64_t keep = last + 1;
+    if (shard->snapshot_keep_from != 0) keep = std::min(keep, shard->snapshot_keep_from);
+    if (log_->FirstIndex(shard_id) < keep) {
+      SILT_RETURN_IF_ERROR(log_->TruncatePrefix(shard_id, keep, false));
+    }
   }
   return Status::OK();
 }
@@ -778,6 +804,86 @@ Status NodeImpl::Flush() {
 Status NodeImpl::FlushTable(std::string_view schema, std::string_view table) {
   SILT_ASSIGN_OR_RETURN(auto ts, Find(schema, table));
   return FlushShard(ts->shard);
+}
+
+// ---------------------------------------------------------------------------
+// Snapshots
+
+Result<NodeSnapshotResult> NodeImpl::Snapshot(SnapshotStore& store,
+                                              const NodeSnapshotOptions& options) {
+  std::lock_guard snap(snapshot_mu_);
+  const auto start = Clock::now();
+  std::set<ShardId> shards;
+  {
+    std::lock_guard lock(tables_mu_);
+    for (const auto& [ref, ts] : tables_) {
+      if (!options.shard || ts->shard == *options.shard) shards.insert(ts->shard);
+    }
+  }
+  if (options.shard && shards.empty()) {
+    return Status::NotFound(fmt::format("no table is in shard {}", *options.shard));
+  }
+  if (options.flush) {
+    for (ShardId s : shards) SILT_RETURN_IF_ERROR(FlushShard(s));
+  }
+  SILT_ASSIGN_OR_RETURN(NodeCapture capture, Capture(shards));
+  capture.shard = options.shard;
+  auto result = WriteNodeSnapshot(store, env_, dir_, capture, options.full);
+  if (result.ok()) result->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+// Pins the Version and notes each shard's last log index at one moment, with
+// every write_mu of the shards held: no record of theirs is being appended
+// and every one appended is applied (so durable), and no delete is half
+// done (a delete holds write_mu until its DVs are committed). The records
+// after each safe id up to that index are then read without the locks; a
+// flush meanwhile keeps them (snapshot_keep_from).
+Result<NodeCapture> NodeImpl::Capture(const std::set<ShardId>& shards) {
+  NodeCapture capture;
+  std::vector<std::shared_ptr<ShardState>> states;
+  for (ShardId s : shards) states.push_back(Shard(s));
+  {
+    const auto t0 = Clock::now();
+    std::vector<std::unique_lock<std::mutex>> locks;
+    for (auto& state : states) {
+      locks.emplace_back(state->write_mu);
+      state->applied_cv.wait(locks.back(), [&] { return state->pending == 0; });
+    }
+    meta::MetaStore::PinnedState pinned = meta_->PinState();
+    capture.catalog = std::move(pinned.catalog);
+    capture.version = std::move(pinned.version);
+    size_t i = 0;
+    for (ShardId s : shards) {
+      ShardState& state = *states[i++];
+      const uint64_t safe = capture.version->SafeId(s);
+      ShardTail tail{s, safe, std::max(safe, state.last_index), {}};
+      if (tail.last_index > safe) state.snapshot_keep_from = safe + 1;
+      capture.tails.push_back(std::move(tail));
+    }
+    capture.capture_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  Status st;
+  for (ShardTail& tail : capture.tails) {
+    for (uint64_t from = tail.safe_id + 1; st.ok() && from <= tail.last_index;) {
+      auto entries = log_->GetRange(tail.shard, from, tail.last_index, kReplayChunkBytes);
+      if (!entries.ok()) {
+        st = entries.status();
+      } else if (entries->empty()) {
+        st = Status::Corruption(fmt::format("shard {}: log records {}..{} are missing", tail.shard,
+                                            from, tail.last_index));
+      } else {
+        from = entries->back().index + 1;
+        for (LogEntry& e : *entries) tail.entries.push_back(std::move(e));
+      }
+    }
+  }
+  for (auto& state : states) {
+    std::lock_guard w(state->write_mu);
+    state->snapshot_keep_from = 0;
+  }
+  SILT_RETURN_IF_ERROR(st);
+  return capture;
 }
 
 // ---------------------------------------------------------------------------
@@ -825,6 +931,9 @@ Status Loader::Add(const RowBatch& rows) {
       auto b = node_->StartRowSet(*ts_, builder_id_);
       if (!b.ok()) return error_ = b.status();
       builder_ = std::move(*b);
+      // Encoding runs on a worker thread while the caller produces the next
+      // rows (CsvReader parses the next batch): most of a load's time.
+      builder_->StartBackgroundEncoding();
     }
     error_ = builder_->Add(rows.columns);
     if (error_.ok() && builder_->rows_added() >= node_->options().load_rowset_rows) {

@@ -20,6 +20,8 @@ uint32_t MetaChecksum(const json& without_crc) {
   return crc32c::Mask(crc32c::Value(body));
 }
 
+}  // namespace
+
 std::string Hex64(uint64_t v) { return fmt::format("{:016x}", v); }
 
 Result<uint64_t> ParseHex64(const std::string& s, const std::string& path, const char* what) {
@@ -38,8 +40,6 @@ Result<uint64_t> ParseHex64(const std::string& s, const std::string& path, const
   }
   return v;
 }
-
-}  // namespace
 
 std::string EncodeSnapshotMeta(const SnapshotInfo& info) {
   json j;

@@ -15,6 +15,11 @@ namespace silt {
 
 inline constexpr int kSnapshotMetaFormat = 1;
 
+// A checksum as meta.json spells it: 16 lower-case hex digits.
+std::string Hex64(uint64_t v);
+// Its inverse; Corruption("PATH at offset 0: bad WHAT '...'") otherwise.
+Result<uint64_t> ParseHex64(const std::string& s, const std::string& path, const char* what);
+
 // The file's bytes for info (pretty-printed JSON plus '\n').
 std::string EncodeSnapshotMeta(const SnapshotInfo& info);
 // Parses and verifies meta.json's bytes; `path` names the file in errors.

@@ -101,6 +101,28 @@ class HashingFile final : public File {
   bool in_order_ = true;  // false once a write could not be hashed in order
 };
 
+// Copies `from` to `to` (created new) and syncs it, hashing the bytes.
+Status CopyFile(Env* env, const std::string& from, const std::string& to, uint64_t* size,
+                uint64_t* xxh3) {
+  SILT_ASSIGN_OR_RETURN(auto src, env->NewFile(from, OpenMode::kRead));
+  SILT_ASSIGN_OR_RETURN(auto dst, env->NewFile(to, OpenMode::kCreateNew));
+  Hasher64 hasher;
+  std::string buf(1 << 20, '\0');
+  uint64_t offset = 0;
+  for (;;) {
+    SILT_ASSIGN_OR_RETURN(size_t n, src->ReadAt(offset, std::span<char>(buf.data(), buf.size())));
+    if (n == 0) break;
+    const std::string_view chunk(buf.data(), n);
+    hasher.Update(chunk);
+    SILT_RETURN_IF_ERROR(dst->Append(chunk));
+    offset += n;
+  }
+  SILT_RETURN_IF_ERROR(dst->Sync());
+  *size = offset;
+  *xxh3 = hasher.Digest();
+  return Status::OK();
+}
+
 bool ValidFileName(const std::string& name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
          name != kSnapshotMetaFileName;
@@ -127,7 +149,7 @@ class SnapshotSinkImpl final : public SnapshotSink {
     if (!ValidFileName(name)) {
       return Status::InvalidArgument(fmt::format("bad snapshot data file name '{}'", name));
     }
-    if (files_.count(name) != 0) {
+    if (files_.count(name) != 0 || added_.count(name) != 0) {
       return Status::AlreadyExists(fmt::format("{}: already created", JoinPath(dir_, name)));
     }
     SILT_ASSIGN_OR_RETURN(auto file,
@@ -147,6 +169,46 @@ class SnapshotSinkImpl final : public SnapshotSink {
       file = it->second.get();
     }
     return file->Append(data);
+  }
+
+  Result<SnapshotFileInfo> AddFile(const std::string& name, const std::string& source,
+                                   const SnapshotFileInfo* known) override {
+    if (done_) return Status::InvalidArgument("snapshot sink already closed");
+    if (!ValidFileName(name)) {
+      return Status::InvalidArgument(fmt::format("bad snapshot data file name '{}'", name));
+    }
+    const std::string path = JoinPath(dir_, name);
+    if (files_.count(name) != 0 || added_.count(name) != 0) {
+      return Status::AlreadyExists(fmt::format("{}: already created", path));
+    }
+    Env* env = state_->env;
+    SnapshotFileInfo f;
+    f.name = name;
+    if (env->LinkFile(source, path).ok()) {
+      if (known != nullptr) {
+        SILT_ASSIGN_OR_RETURN(f.size, env->GetFileSize(path));
+        if (f.size != known->size) {
+          return Status::Corruption(fmt::format("{}: {} bytes, but {} were recorded for it", source,
+                                                f.size, known->size));
+        }
+        f.xxh3 = known->xxh3;
+      } else {
+        SILT_ASSIGN_OR_RETURN(auto file, env->NewFile(path, OpenMode::kRead));
+        SILT_RETURN_IF_ERROR(HashFile(*file, &f.size, &f.xxh3));
+      }
+    } else {
+      // No hard links here (another file system, or none supported): copy.
+      // A failed link may have left nothing or the whole name behind.
+      (void)env->RemoveFile(path);
+      SILT_RETURN_IF_ERROR(CopyFile(env, source, path, &f.size, &f.xxh3));
+      if (known != nullptr && (f.size != known->size || f.xxh3 != known->xxh3)) {
+        return Status::Corruption(
+            fmt::format("{}: its bytes differ from those recorded for it ({} bytes, XXH3 {:016x})",
+                        source, known->size, known->xxh3));
+      }
+    }
+    added_[name] = f;
+    return f;
   }
 
   void SetAttribute(const std::string& key, const std::string& value) override {
@@ -205,6 +267,12 @@ class SnapshotSinkImpl final : public SnapshotSink {
       info_.files.push_back(std::move(f));
     }
     files_.clear();
+    // Added files are durable already: a link names a file that was synced
+    // before it was added (the SyncDir below makes the name durable), a copy
+    // was synced by AddFile.
+    for (const auto& [name, f] : added_) info_.files.push_back(f);
+    std::sort(info_.files.begin(), info_.files.end(),
+              [](const SnapshotFileInfo& a, const SnapshotFileInfo& b) { return a.name < b.name; });
     {
       const std::string meta_path = JoinPath(dir_, kSnapshotMetaFileName);
       SILT_ASSIGN_OR_RETURN(auto meta, env->NewFile(meta_path, OpenMode::kCreateNew));
@@ -227,6 +295,7 @@ class SnapshotSinkImpl final : public SnapshotSink {
   const std::string final_dir_;
   const std::string dir_;
   std::map<std::string, std::unique_ptr<HashingFile>> files_;
+  std::map<std::string, SnapshotFileInfo> added_;  // by AddFile
   bool done_ = false;
 };
 
