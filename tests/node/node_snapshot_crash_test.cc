@@ -1,8 +1,8 @@
 // A power cut after every file operation of each phase of a node snapshot's
-// life (FaultInjectionEnv): a full snapshot, an incremental one, a reap that
-// folds the chain, and a restore. After each cut the store recovers and its
-// newest snapshot restores to exactly the state it was taken of, the node's
-// own data is untouched, and a restore's target is complete or absent.
+// life (FaultInjectionEnv, plain and with torn writes): a full snapshot, an incremental one, a reap
+// that folds the chain, and a restore. After each cut the store recovers and its newest snapshot
+// restores to exactly the state it was taken of, the node's own data is untouched, and a restore's
+// target is complete or absent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -162,7 +162,7 @@ std::string Describe(const State& s) {
   return out;
 }
 
-void RunPhase(Phase phase) {
+void RunPhase(Phase phase, bool torn) {
   Expected expected;
   uint64_t ops = 0;
   {
@@ -181,11 +181,14 @@ void RunPhase(Phase phase) {
                static_cast<unsigned long long>(ops));
   for (uint64_t n = 0; n <= ops; ++n) {
     SCOPED_TRACE(std::string(kPhaseNames[phase]) + ": power cut after " + std::to_string(n) +
-                 " of " + std::to_string(ops) + " operations");
+                 " of " + std::to_string(ops) + " operations" + (torn ? " (torn writes)" : ""));
     FaultInjectionEnv env;
     Expected unused;
     (void)Run(&env, phase, n, &unused, nullptr);
-    env.PowerCut();
+    PowerCutOptions cut;
+    cut.keep_random_prefix = torn;
+    cut.seed = n;
+    env.PowerCut(cut);
 
     // The node's data is untouched: it holds what it held before the phase.
     {
@@ -218,10 +221,13 @@ void RunPhase(Phase phase) {
   }
 }
 
-TEST(NodeSnapshotCrashTest, FullSnapshot) { RunPhase(kFullSnapshot); }
-TEST(NodeSnapshotCrashTest, IncrementalSnapshot) { RunPhase(kIncrementalSnapshot); }
-TEST(NodeSnapshotCrashTest, ReapWithFolding) { RunPhase(kReap); }
-TEST(NodeSnapshotCrashTest, Restore) { RunPhase(kRestore); }
+TEST(NodeSnapshotCrashTest, FullSnapshot) { RunPhase(kFullSnapshot, false); }
+TEST(NodeSnapshotCrashTest, IncrementalSnapshot) { RunPhase(kIncrementalSnapshot, false); }
+TEST(NodeSnapshotCrashTest, ReapWithFolding) { RunPhase(kReap, false); }
+TEST(NodeSnapshotCrashTest, Restore) { RunPhase(kRestore, false); }
+TEST(NodeSnapshotCrashTest, EveryPhaseWithTornWrites) {
+  for (int p = 0; p < kNumPhases; ++p) RunPhase(static_cast<Phase>(p), true);
+}
 
 }  // namespace
 }  // namespace silt
