@@ -13,22 +13,8 @@
 namespace silt {
 namespace {
 
-const std::vector<ColumnDef>& Columns() {
-  static const auto* cols =
-      new std::vector<ColumnDef>(*ParseColumnDefs("id int64 not null, s string"));
-  return *cols;
-}
-
-RowBatch Rows(int64_t first, int64_t n) {
-  RowBatch b;
-  for (const ColumnDef& c : Columns()) b.columns.emplace_back(c.type);
-  for (int64_t id = first; id < first + n; ++id) {
-    b.columns[0].AppendInt64(id);
-    b.columns[1].AppendString("s" + std::to_string(id));
-  }
-  b.rows = static_cast<size_t>(n);
-  return b;
-}
+const std::vector<ColumnDef>& Columns() { return test::IdStringColumns(); }
+RowBatch Rows(int64_t first, int64_t n) { return test::IdStringRows(first, n); }
 
 NodeOptions Options(Env* env) {
   NodeOptions o;

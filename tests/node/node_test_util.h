@@ -53,4 +53,23 @@ inline std::vector<std::string> Rows(Node* node, std::string_view table, std::st
   return out;
 }
 
+// The table of the crash tests: "id int64 not null, s string".
+inline const std::vector<ColumnDef>& IdStringColumns() {
+  static const auto* cols =
+      new std::vector<ColumnDef>(*ParseColumnDefs("id int64 not null, s string"));
+  return *cols;
+}
+
+// Its rows with ids [first, first + n), s = "s<id>".
+inline RowBatch IdStringRows(int64_t first, int64_t n) {
+  RowBatch b;
+  for (const ColumnDef& c : IdStringColumns()) b.columns.emplace_back(c.type);
+  for (int64_t id = first; id < first + n; ++id) {
+    b.columns[0].AppendInt64(id);
+    b.columns[1].AppendString("s" + std::to_string(id));
+  }
+  b.rows = static_cast<size_t>(n);
+  return b;
+}
+
 }  // namespace silt::test
