@@ -17,9 +17,12 @@
 #
 # Parameters (environment): SF (default 1), RUNS (default 3), CLIENTS
 # (default 16), BATCH_ROWS (default 10), DURATION (seconds, default 5; not SECONDS, which bash owns), BUILD_DIR.
-# Extra arguments are passed to node_bench (e.g. --sqlite=false).
+# Extra arguments are passed to node_bench (e.g. --sqlite=false; --import-only
+# for the imports alone; --import-runs N for N import rounds, each importing
+# into silt, DuckDB and SQLite in turn, reported one by one).
 # Usage: scripts/bench_node.sh | tee bench-node.md
 #        SF=0.1 DURATION=2 scripts/bench_node.sh     # a quick run
+#        scripts/bench_node.sh --import-only --import-runs 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${SILT_BENCH_BUILD_DIR:-${BUILD_DIR:-build-bench}}

@@ -9,6 +9,41 @@
 namespace silt {
 namespace {
 
+// Packs value - reference at `width` bits (null rows as 0), the layout of
+// PackBits, without materializing the deltas.
+template <typename T>
+void PackDeltas(const ColumnVector& col, size_t begin, size_t n, uint64_t ref, int width,
+                std::string* out) {
+  const T* v = col.values<T>() + begin;
+  const size_t start = out->size();
+  const size_t bytes = PackedBytes(n, width);
+  out->resize(start + bytes);
+  if (width == 0) return;
+  char* p = out->data() + start;
+  const bool nulls = col.has_nulls();
+  // Fill a 64-bit word; when it is full, store it and carry the rest over.
+  uint64_t acc = 0;
+  int bits = 0;  // bits used in acc, 0..63
+  size_t pos = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t d = static_cast<uint64_t>(static_cast<int64_t>(v[i])) - ref;
+    const uint64_t x = (nulls && col.IsNull(begin + i)) ? 0 : d;
+    acc |= x << bits;
+    bits += width;
+    if (bits >= 64) {
+      EncodeFixed64(p + pos, acc);
+      pos += 8;
+      bits -= 64;
+      // The bits of x that did not fit (none if x ended exactly at the word).
+      acc = bits == 0 ? 0 : x >> (width - bits);
+    }
+  }
+  for (; bits > 0; bits -= 8) {
+    p[pos++] = static_cast<char>(acc);
+    acc >>= 8;
+  }
+}
+
 template <typename T>
 void EncodeTyped(const ColumnVector& col, size_t begin, size_t n, std::string* out) {
   const T* v = col.values<T>() + begin;
@@ -23,13 +58,9 @@ void EncodeTyped(const ColumnVector& col, size_t begin, size_t n, std::string* o
   }
   const uint64_t ref = static_cast<uint64_t>(min);
   const int width = BitWidth(static_cast<uint64_t>(max) - ref);
-  std::vector<uint64_t> deltas(n);
-  for (size_t i = 0; i < n; ++i) {
-    deltas[i] = col.IsNull(begin + i) ? 0 : static_cast<uint64_t>(static_cast<int64_t>(v[i])) - ref;
-  }
   PutFixed64(out, ref);
   out->push_back(static_cast<char>(width));
-  PackBits(deltas.data(), n, width, out);
+  PackDeltas<T>(col, begin, n, ref, width, out);
 }
 
 }  // namespace
@@ -40,6 +71,19 @@ void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, std::strin
     if constexpr (std::is_same_v<T, uint8_t> || std::is_same_v<T, int32_t> ||
                   std::is_same_v<T, int64_t>) {
       EncodeTyped<T>(col, begin, n, out);
+    }
+  });
+}
+
+void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, int64_t reference, int width,
+                     std::string* out) {
+  PutFixed64(out, static_cast<uint64_t>(reference));
+  out->push_back(static_cast<char>(width));
+  VisitPhysicalType(col.physical(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, uint8_t> || std::is_same_v<T, int32_t> ||
+                  std::is_same_v<T, int64_t>) {
+      PackDeltas<T>(col, begin, n, static_cast<uint64_t>(reference), width, out);
     }
   });
 }

@@ -17,6 +17,11 @@
 namespace silt {
 
 void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, std::string* out);
+// The same bytes when the caller knows the reference (the minimum non-null
+// value, 0 if none) and the width (bits of max - min) already, e.g. from
+// ColumnProfile's int_min and range_width.
+void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, int64_t reference, int width,
+                     std::string* out);
 
 // Reads a bit-packed payload for n rows and appends them to out. Corruption
 // if W is wider than the type (1 for bool, 32 for int32, 64 for int64), the

@@ -25,7 +25,7 @@ Status BlockBuilder::Build(const ColumnVector& column, size_t begin, size_t n, E
     return Status::InvalidArgument(
         fmt::format("{} rows exceed the block limit of {}", n, kMaxBlockRows));
   }
-  ColumnProfile profile = ProfileColumn(column, begin, n);
+  const ColumnProfile& profile = profiler_.Profile(column, begin, n);
   if (profile.stats.null_count > 0 && !type.nullable()) {
     return Status::InvalidArgument(
         fmt::format("{} nulls in a {} column", profile.stats.null_count, type.ToString()));
@@ -64,10 +64,10 @@ Status BlockBuilder::Build(const ColumnVector& column, size_t begin, size_t n, E
       EncodeRunLength(column, begin, n, &raw_);
       break;
     case Encoding::kDictionary:
-      EncodeDictionary(column, begin, n, &raw_);
+      EncodeDictionary(column, begin, n, profiler_, &raw_);
       break;
     case Encoding::kBitPacked:
-      EncodeBitPacked(column, begin, n, &raw_);
+      EncodeBitPacked(column, begin, n, profile.int_min, profile.range_width, &raw_);
       break;
   }
 
@@ -95,7 +95,7 @@ Status BlockBuilder::Build(const ColumnVector& column, size_t begin, size_t n, E
   data.append(stored);
   PutFixed64(&data, Hash64(data));
 
-  out->stats = std::move(profile.stats);
+  out->stats = profile.stats;
   out->encoding = encoding;
   out->compression = compression;
   out->raw_payload_bytes = raw_.size();

@@ -5,7 +5,8 @@
 // (table/encoding.h); the validity bitmap is written only when the block has
 // a null; lz4 or zstd is applied on top only when it saves a meaningful
 // share of the bytes. A builder keeps scratch buffers between calls, so a
-// column writer reuses one per column.
+// column writer reuses one per column. A builder is used by one thread at a
+// time; builders on different threads share nothing.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include "table/block_format.h"
 #include "table/block_stats.h"
 #include "table/column_vector.h"
+#include "table/encoding.h"
 
 namespace silt {
 
@@ -59,6 +61,7 @@ class BlockBuilder {
 
  private:
   BlockBuilderOptions options_;
+  ColumnProfiler profiler_;
   std::string raw_;
   std::string compressed_;
 };

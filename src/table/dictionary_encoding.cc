@@ -8,6 +8,7 @@
 
 #include "table/bitpacking.h"
 #include "table/block_format.h"
+#include "table/encoding.h"
 #include "table/plain_encoding.h"
 #include "table/value_numbering.h"
 #include "table/value_order.h"
@@ -15,21 +16,14 @@
 namespace silt {
 namespace {
 
-template <typename T>
-void EncodeTyped(const ColumnVector& col, size_t begin, size_t n, std::string* out) {
-  using Key = std::conditional_t<std::is_same_v<T, std::string_view>, std::string_view, uint64_t>;
-  ValueNumbering<Key> numbering(n);
-  std::vector<uint64_t> codes(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    if (col.IsNull(begin + i)) continue;
-    if constexpr (std::is_same_v<T, std::string_view>) {
-      codes[i] = numbering.Insert(col.GetString(begin + i));
-    } else {
-      codes[i] = numbering.Insert(ValueKey(col.Get<T>(begin + i)));
-    }
-  }
+// The payload from a numbering of the rows' values: keys[k] is value k (in
+// any order), first_seen[i] the number of row begin + i's value (ignored for
+// null rows). The dictionary is the keys sorted, so any numbering of the same
+// values gives the same bytes.
+template <typename T, typename Key>
+void EncodeNumbered(const ColumnVector& col, size_t begin, size_t n, const std::vector<Key>& keys,
+                    const uint32_t* first_seen, std::string* out) {
   // Sort the distinct values; remap first-seen numbers to sorted codes.
-  const std::vector<Key>& keys = numbering.keys();
   std::vector<uint32_t> order(keys.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -49,8 +43,11 @@ void EncodeTyped(const ColumnVector& col, size_t begin, size_t n, std::string* o
       dictionary.Append<T>(ValueFromKey<T>(keys[order[c]]));
     }
   }
-  for (size_t i = 0; i < n; ++i) {
-    if (!col.IsNull(begin + i)) codes[i] = code_of[codes[i]];
+  std::vector<uint64_t> codes(n);
+  if (col.has_nulls()) {
+    for (size_t i = 0; i < n; ++i) codes[i] = col.IsNull(begin + i) ? 0 : code_of[first_seen[i]];
+  } else {
+    for (size_t i = 0; i < n; ++i) codes[i] = code_of[first_seen[i]];
   }
   // Every row null: one placeholder entry keeps "codes < D" true.
   if (n > 0 && dictionary.empty()) {
@@ -66,6 +63,22 @@ void EncodeTyped(const ColumnVector& col, size_t begin, size_t n, std::string* o
   EncodePlain(dictionary, 0, d, out);
   out->push_back(static_cast<char>(width));
   PackBits(codes.data(), n, width, out);
+}
+
+template <typename T>
+void EncodeTyped(const ColumnVector& col, size_t begin, size_t n, std::string* out) {
+  using Key = std::conditional_t<std::is_same_v<T, std::string_view>, std::string_view, uint64_t>;
+  ValueNumbering<Key> numbering(n);
+  std::vector<uint32_t> first_seen(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (col.IsNull(begin + i)) continue;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      first_seen[i] = numbering.Insert(col.GetString(begin + i));
+    } else {
+      first_seen[i] = numbering.Insert(ValueKey(col.Get<T>(begin + i)));
+    }
+  }
+  EncodeNumbered<T>(col, begin, n, numbering.keys(), first_seen.data(), out);
 }
 
 // Strictly ascending in the order the encoder sorts by.
@@ -86,6 +99,22 @@ bool StrictlyAscending(const ColumnVector& dict) {
 void EncodeDictionary(const ColumnVector& col, size_t begin, size_t n, std::string* out) {
   VisitPhysicalType(col.physical(),
                     [&](auto tag) { EncodeTyped<decltype(tag)>(col, begin, n, out); });
+}
+
+void EncodeDictionary(const ColumnVector& col, size_t begin, size_t n,
+                      const ColumnProfiler& numbering, std::string* out) {
+  if (!numbering.numbered() || numbering.ids().size() != n) {
+    EncodeDictionary(col, begin, n, out);
+    return;
+  }
+  VisitPhysicalType(col.physical(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      EncodeNumbered<T>(col, begin, n, numbering.string_keys(), numbering.ids().data(), out);
+    } else {
+      EncodeNumbered<T>(col, begin, n, numbering.fixed_keys(), numbering.ids().data(), out);
+    }
+  });
 }
 
 Status ParseDictionary(ByteReader* r, size_t n, DictionaryBlock* out) {

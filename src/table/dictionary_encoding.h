@@ -21,6 +21,12 @@
 namespace silt {
 
 void EncodeDictionary(const ColumnVector& col, size_t begin, size_t n, std::string* out);
+// The same bytes, reusing the numbering of the values that `numbering` made
+// when it profiled exactly these rows (falls back to the above if it made
+// none), so that the values are not hashed a second time.
+class ColumnProfiler;
+void EncodeDictionary(const ColumnVector& col, size_t begin, size_t n,
+                      const ColumnProfiler& numbering, std::string* out);
 
 // Parsed form: the dictionary values and the unpacked codes (each < D).
 struct DictionaryBlock {

@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include "silt/types.h"
 #include "table/block_format.h"
@@ -40,6 +42,68 @@ struct ColumnProfile {
 };
 
 ColumnProfile ProfileColumn(const ColumnVector& column, size_t begin, size_t n);
+
+// ProfileColumn with memory kept between blocks, which also leaves behind
+// what the dictionary encoder needs so that it does not hash every value a
+// second time. One per thread (BlockBuilder owns one).
+//
+// How it counts distinct values: integers and bool whose block spans fewer
+// than 2^20 values (keys, dates, quantities, prices in small blocks) set bits
+// in a bitmap of the range, which costs a few cycles per value and needs no
+// hashing; float64, strings and wider integer ranges go through a hash table
+// that numbers the values in order of first appearance (ids() and keys()).
+// Min and max are compared only when a value is seen for the first time.
+class ColumnProfiler {
+ public:
+  ColumnProfiler();
+  ~ColumnProfiler();
+  ColumnProfiler(const ColumnProfiler&) = delete;
+  ColumnProfiler& operator=(const ColumnProfiler&) = delete;
+
+  // The profile of rows [begin, begin + n) of `column` (valid until the next
+  // call).
+  const ColumnProfile& Profile(const ColumnVector& column, size_t begin, size_t n);
+
+  // After Profile: whether the rows' values were numbered. If so, ids()[i]
+  // is the number of row begin + i's value (0 for a null row), and value k
+  // is fixed_keys()[k] (ValueKey, for fixed-width types) or string_keys()[k]
+  // (pointing into the column).
+  bool numbered() const { return numbered_; }
+  const std::vector<uint32_t>& ids() const { return ids_; }
+  const std::vector<uint64_t>& fixed_keys() const { return fixed_keys_; }
+  const std::vector<std::string_view>& string_keys() const { return string_keys_; }
+
+ private:
+  template <typename T>
+  void ProfileFixed(const ColumnVector& col, size_t begin, size_t n);
+  template <typename T>
+  bool CountDistinctInRange(const T* v, const ColumnVector& col, size_t begin, size_t n,
+                            uint64_t min_key, uint64_t range);
+  template <typename T>
+  void NumberFixed(const T* v, const ColumnVector& col, size_t begin, size_t n);
+  void ProfileStrings(const ColumnVector& col, size_t begin, size_t n);
+  void ResetTable(size_t n);
+
+  ColumnProfile profile_;
+  bool numbered_ = false;
+  std::vector<uint32_t> ids_;
+  std::vector<uint64_t> fixed_keys_;
+  std::vector<std::string_view> string_keys_;
+  std::vector<uint64_t> short_keys_;  // strings: ShortKey of value k (8 bytes at most)
+  // The bitmap of a small value range; all zero between calls.
+  std::vector<uint64_t> bitmap_;
+  // Open-addressing hash table: slot -> (generation, hash tag, id). A slot
+  // is empty unless its generation is the current one, so the table is not
+  // cleared between blocks.
+  struct Slot {
+    uint32_t generation;
+    uint32_t tag;
+    uint32_t id;
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  uint32_t generation_ = 0;
+};
 
 // Whether an encoding can represent a type at all.
 bool EncodingApplies(Encoding e, PhysicalType p);

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "common/path.h"
 #include "table/row_compare.h"
@@ -16,6 +20,101 @@ Status RemoveIncompleteRowSet(Env* env, const std::string& dir) {
   return env->SyncDir(DirName(dir));
 }
 
+// The worker of background encoding: takes whole blocks (one vector per
+// column) from a bounded queue, in order, and writes them with
+// RowSetBuilder::WriteBlock. The vectors of written blocks are kept for reuse.
+// Starts its thread in the constructor; the destructor stops it (dropping
+// blocks still queued) and joins it.
+class RowSetBuilder::BackgroundEncoder {
+ public:
+  BackgroundEncoder(RowSetBuilder* builder, size_t max_queued)
+      : builder_(builder),
+        max_queued_(max_queued == 0 ? 1 : max_queued),
+        thread_([this] { Run(); }) {}
+  ~BackgroundEncoder() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    thread_.join();
+  }
+  BackgroundEncoder(const BackgroundEncoder&) = delete;
+  BackgroundEncoder& operator=(const BackgroundEncoder&) = delete;
+
+  // Queues *block (waiting while the queue is full) and replaces it with
+  // empty vectors of the same types. The worker's error, if it has failed.
+  Status Push(std::vector<ColumnVector>* block) {
+    std::vector<ColumnVector> next;
+    {
+      std::unique_lock lock(mu_);
+      done_cv_.wait(lock, [&] { return queue_.size() < max_queued_ || !error_.ok(); });
+      if (!error_.ok()) return error_;
+      queue_.push_back(std::move(*block));
+      if (!free_.empty()) {
+        next = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    work_cv_.notify_one();
+    if (next.empty()) {
+      for (const ColumnVector& v : types_) next.emplace_back(v.type());
+    }
+    *block = std::move(next);
+    return Status::OK();
+  }
+
+  // Waits until every queued block is written; the worker's error if any.
+  Status Drain() {
+    std::unique_lock lock(mu_);
+    done_cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || !error_.ok(); });
+    return error_;
+  }
+
+  // The column types, for fresh vectors (set before the first Push).
+  void SetTypes(const std::vector<ColumnVector>& like) {
+    types_.clear();
+    for (const ColumnVector& v : like) types_.emplace_back(v.type());
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      std::vector<ColumnVector> block = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      Status s;
+      if (error_.ok()) {
+        lock.unlock();
+        s = builder_->WriteBlock(block, block.empty() ? 0 : block[0].size());
+        for (ColumnVector& v : block) v.Clear();
+        lock.lock();
+      }
+      busy_ = false;
+      if (!s.ok() && error_.ok()) error_ = s;
+      if (!error_.ok()) queue_.clear();  // nothing more is written
+      free_.push_back(std::move(block));
+      done_cv_.notify_all();
+    }
+  }
+
+  RowSetBuilder* const builder_;
+  const size_t max_queued_;
+  std::vector<ColumnVector> types_;  // only the producer's thread
+  std::mutex mu_;                    // guards the fields below
+  std::condition_variable work_cv_;  // the worker waits for blocks or stop_
+  std::condition_variable done_cv_;  // Push and Drain wait for the worker
+  std::deque<std::vector<ColumnVector>> queue_;
+  std::vector<std::vector<ColumnVector>> free_;  // written blocks' vectors, empty
+  bool busy_ = false;                            // the worker is writing a block
+  bool stop_ = false;
+  Status error_;        // the first failure of WriteBlock
+  std::thread thread_;  // last: starts once the fields above exist
+};
+
 RowSetBuilder::RowSetBuilder(Env* env, std::string dir, std::vector<ColumnDef> columns,
                              RowSetBuilderOptions options)
     : env_(env),
@@ -26,6 +125,7 @@ RowSetBuilder::RowSetBuilder(Env* env, std::string dir, std::vector<ColumnDef> c
       block_builder_(options_.block) {}
 
 RowSetBuilder::~RowSetBuilder() {
+  encoder_.reset();  // joins the worker before the files go away
   if (finished_) return;
   data_files_.clear();
   if (env_->FileExists(tmp_)) env_->RemoveAll(tmp_).ok();  // best effort
@@ -59,6 +159,7 @@ Result<std::unique_ptr<RowSetBuilder>> RowSetBuilder::Create(Env* env, const std
   Status s = b->Open();
   if (s.IsAlreadyExists()) b->finished_ = true;  // not ours: leave DIR and DIR.tmp alone
   if (!s.ok()) return s;                         // otherwise the destructor removes our DIR.tmp
+  if (b->options_.background_encoding) b->StartBackgroundEncoding();
   return b;
 }
 
@@ -78,6 +179,12 @@ Status RowSetBuilder::Open() {
     last_key_.emplace_back(columns_[c].type);
   }
   return Status::OK();
+}
+
+void RowSetBuilder::StartBackgroundEncoding() {
+  if (encoder_ || finished_ || !error_.ok()) return;
+  encoder_ = std::make_unique<BackgroundEncoder>(this, options_.background_queue_blocks);
+  encoder_->SetTypes(pending_);
 }
 
 Status RowSetBuilder::Add(const std::vector<ColumnVector>& batch) {
@@ -160,20 +267,26 @@ Status RowSetBuilder::AddChecked(const std::vector<ColumnVector>& batch) {
 Status RowSetBuilder::FlushBlock() {
   const size_t n = pending_rows();
   if (n == 0) return Status::OK();
-  EncodedBlock block;
+  pending_string_bytes_ = 0;
+  if (encoder_) return encoder_->Push(&pending_);
+  Status s = WriteBlock(pending_, n);
+  for (ColumnVector& v : pending_) v.Clear();
+  return s;
+}
+
+Status RowSetBuilder::WriteBlock(const std::vector<ColumnVector>& block, size_t n) {
+  EncodedBlock encoded;
   for (uint32_t c = 0; c < columns_.size(); ++c) {
     ColumnIndex& idx = indexes_[c];
-    SILT_RETURN_IF_ERROR(block_builder_.Build(pending_[c], 0, n, &block));
+    SILT_RETURN_IF_ERROR(block_builder_.Build(block[c], 0, n, &encoded));
     BlockIndexEntry e;
     e.offset = idx.data_size();
-    e.length = static_cast<uint32_t>(block.data.size());
+    e.length = static_cast<uint32_t>(encoded.data.size());
     e.first_row = idx.row_count();
-    e.stats = std::move(block.stats);
-    SILT_RETURN_IF_ERROR(data_files_[c]->Append(block.data));
+    e.stats = std::move(encoded.stats);
+    SILT_RETURN_IF_ERROR(data_files_[c]->Append(encoded.data));
     idx.blocks.push_back(std::move(e));
-    pending_[c].Clear();
   }
-  pending_string_bytes_ = 0;
   return Status::OK();
 }
 
@@ -193,6 +306,8 @@ Result<RowSetMeta> RowSetBuilder::Finish() {
     return s;
   };
   Status s = FlushBlock();
+  if (s.ok() && encoder_) s = encoder_->Drain();
+  encoder_.reset();
   if (!s.ok()) return fail(s);
   RowSetMeta meta;
   meta.rowset_id = options_.rowset_id;

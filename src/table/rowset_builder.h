@@ -12,6 +12,13 @@
 // point leaves either the whole rowset at DIR or nothing there (and maybe a
 // DIR.tmp, which RemoveIncompleteRowSet deletes). A builder that is
 // destroyed without Finish removes its DIR.tmp (best effort).
+//
+// Encoding is most of the cost of writing a rowset. With background encoding
+// (options.background_encoding or StartBackgroundEncoding) Add only copies
+// the rows into blocks and queues them; one worker thread owned by the
+// builder encodes the queued blocks and appends them to the column files, in
+// order, so the caller can produce the next rows (parse CSV, say) in the
+// meantime. The files are byte for byte what the synchronous builder writes.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +49,13 @@ struct RowSetBuilderOptions {
   std::vector<uint32_t> sort_key;
   // Recorded in the header; delete vectors name the rowset they apply to.
   uint64_t rowset_id = 0;
+  // Encode and write blocks on a worker thread (see above). An error of the
+  // worker (e.g. a failed write) is returned by a later Add or by Finish.
+  bool background_encoding = false;
+  // With background encoding: blocks that may wait for the worker before Add
+  // blocks (64 blocks of 2,048 rows: a CSV batch of 65,536 rows and then
+  // some, so that a burst of rows does not stall the caller).
+  size_t background_queue_blocks = 64;
 };
 
 class RowSetBuilder {
@@ -64,6 +78,11 @@ class RowSetBuilder {
   // Writes the indexes and header and publishes the rowset at `dir`.
   Result<RowSetMeta> Finish();
 
+  // Turns background encoding on (as options.background_encoding) for the
+  // blocks completed from now on; for callers that get the builder from
+  // elsewhere. No effect if it is already on or the builder has failed.
+  void StartBackgroundEncoding();
+
   uint64_t rows_added() const { return rows_; }
 
  private:
@@ -73,6 +92,10 @@ class RowSetBuilder {
   Status AddChecked(const std::vector<ColumnVector>& batch);
   Status CheckOrder(const std::vector<ColumnVector>& batch);
   Status FlushBlock();
+  // Encodes the first n rows of `block` (one vector per column) and appends
+  // them to the column files and indexes: on the caller's thread, or on the
+  // worker's with background encoding.
+  Status WriteBlock(const std::vector<ColumnVector>& block, size_t n);
   size_t pending_rows() const { return pending_.empty() ? 0 : pending_[0].size(); }
 
   Env* env_;
@@ -89,6 +112,10 @@ class RowSetBuilder {
   uint64_t rows_ = 0;
   Status error_;
   bool finished_ = false;
+  // The worker of background encoding. While it exists, only it touches
+  // block_builder_, data_files_ and indexes_.
+  class BackgroundEncoder;
+  std::unique_ptr<BackgroundEncoder> encoder_;
 };
 
 // Removes DIR.tmp (left by a crash during a build) if it exists.
