@@ -388,6 +388,100 @@ Status BlockDecoder::ReadDictionary(DictionaryBlock* out) const {
   return CheckFullyRead(r);
 }
 
+Status BlockDecoder::ReadBitPacked(BitPackedView* out) const {
+  const PhysicalType p = type_.physical();
+  if (encoding_ != Encoding::kBitPacked ||
+      (p != PhysicalType::kBool && p != PhysicalType::kInt32 && p != PhysicalType::kInt64)) {
+    return Status::InvalidArgument(fmt::format("a {} block of {} is not bit-packed integers",
+                                               EncodingName(encoding_), type_.ToString()));
+  }
+  // The checks of DecodeBitPacked.
+  ByteReader r = ValuesReader();
+  uint64_t ref;
+  uint8_t width;
+  SILT_RETURN_IF_ERROR(r.ReadFixed64(&ref));
+  SILT_RETURN_IF_ERROR(r.ReadU8(&width));
+  const int64_t min = static_cast<int64_t>(ref);
+  int max_width = 64;
+  bool ref_ok = true;
+  if (p == PhysicalType::kBool) {
+    max_width = min == 0 ? 1 : 0;
+    ref_ok = min == 0 || min == 1;
+  } else if (p == PhysicalType::kInt32) {
+    max_width = 32;
+    ref_ok = min >= INT32_MIN && min <= INT32_MAX;
+  }
+  if (!ref_ok || width > max_width) {
+    return r.Error(fmt::format("bit-packed reference {} and width {} do not fit {}", min, width,
+                               type_.ToString()));
+  }
+  SILT_RETURN_IF_ERROR(r.ReadBytes(PackedBytes(row_count_, width), &out->packed));
+  SILT_RETURN_IF_ERROR(CheckFullyRead(r));
+  out->reference = ref;
+  out->width = width;
+  return Status::OK();
+}
+
+namespace {
+
+// Strictly ascending in the order the dictionary encoder sorts by.
+bool DictionaryAscending(const ColumnVector& dict) {
+  return VisitPhysicalType(dict.physical(), [&](auto tag) {
+    using T = decltype(tag);
+    for (size_t i = 1; i < dict.size(); ++i) {
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        if (!(dict.GetString(i - 1) < dict.GetString(i))) return false;
+      } else {
+        if (!ValueLess(dict.Get<T>(i - 1), dict.Get<T>(i))) return false;
+      }
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
+Status BlockDecoder::ReadDictionaryPacked(ColumnVector* dictionary, DictionaryCodes* out) const {
+  if (encoding_ != Encoding::kDictionary) {
+    return Status::InvalidArgument(
+        fmt::format("a {} block has no dictionary", EncodingName(encoding_)));
+  }
+  if (!dictionary->type().SameValues(type_) || !dictionary->empty()) {
+    return Status::InvalidArgument(fmt::format("reading a {} dictionary into a {} vector",
+                                               type_.ToString(), dictionary->type().ToString()));
+  }
+  // The checks of ParseDictionary, but for the codes' range.
+  ByteReader r = ValuesReader();
+  const size_t n = row_count_;
+  uint32_t d;
+  SILT_RETURN_IF_ERROR(r.ReadVarint32(&d));
+  if (d > n || (n > 0 && d == 0)) {
+    return r.Error(fmt::format("dictionary of {} values for {} rows", d, n));
+  }
+  SILT_RETURN_IF_ERROR(DecodePlain(&r, d, dictionary));
+  if (!DictionaryAscending(*dictionary)) {
+    return r.Error("dictionary values are not strictly ascending");
+  }
+  uint8_t width;
+  SILT_RETURN_IF_ERROR(r.ReadU8(&width));
+  const int expected = d <= 1 ? 0 : BitWidth(d - 1);
+  if (width != expected) {
+    return r.Error(fmt::format("code width {} for a dictionary of {} values", width, d));
+  }
+  SILT_RETURN_IF_ERROR(r.ReadBytes(PackedBytes(n, width), &out->packed));
+  SILT_RETURN_IF_ERROR(CheckFullyRead(r));
+  out->width = width;
+  return Status::OK();
+}
+
+Status BlockDecoder::CheckDictionaryCode(uint64_t max_code, size_t dictionary_size) const {
+  if (row_count_ == 0 || max_code < dictionary_size) return Status::OK();
+  ByteReader r = ValuesReader();
+  SILT_RETURN_IF_ERROR(r.Skip(r.remaining()));
+  return r.Error(
+      fmt::format("dictionary code {} out of range ({} values)", max_code, dictionary_size));
+}
+
 Status DecodeBlock(std::string_view block, const DataType& type, ColumnVector* out,
                    std::string_view file, uint64_t offset) {
   SILT_ASSIGN_OR_RETURN(BlockDecoder decoder, BlockDecoder::Open(block, type, file, offset));

@@ -91,6 +91,31 @@ class BlockDecoder {
   // materializing strings. InvalidArgument for other encodings.
   Status ReadDictionary(DictionaryBlock* out) const;
 
+  // The packed values of a block, for filters that test them where they lie
+  // (packed_filter.h) instead of decoding the block.
+  struct BitPackedView {
+    uint64_t reference = 0;   // row i holds the type's integer reference + delta i
+    int width = 0;            // bits per delta
+    std::string_view packed;  // the deltas: PackedBytes(row_count(), width) bytes
+  };
+  // A bit-packed block of bool or an integer type, with the checks DecodeTo
+  // makes. InvalidArgument for other encodings and types.
+  Status ReadBitPacked(BitPackedView* out) const;
+
+  struct DictionaryCodes {
+    int width = 0;            // bits per code
+    std::string_view packed;  // PackedBytes(row_count(), width) bytes
+  };
+  // A dictionary block's sorted dictionary (appended to *dictionary, which
+  // must be empty and have the block's value type) and its codes still
+  // packed, with the checks of ReadDictionary except one: the codes are not
+  // unpacked, so the caller must pass the largest code it reads to
+  // CheckDictionaryCode. InvalidArgument for other encodings.
+  Status ReadDictionaryPacked(ColumnVector* dictionary, DictionaryCodes* out) const;
+  // OK if max_code < dictionary_size, else the Corruption ReadDictionary
+  // reports for a code out of range.
+  Status CheckDictionaryCode(uint64_t max_code, size_t dictionary_size) const;
+
  private:
   BlockDecoder() = default;
 

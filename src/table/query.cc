@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "table/expr.h"
+#include "table/packed_filter.h"
 #include "table/query_parser.h"
 #include "table/scan_block.h"
 
@@ -754,7 +755,12 @@ class Executor {
   std::vector<int> state_of_column_;
   std::vector<const ColumnVector*> inputs_;
   std::unique_ptr<Evaluator> eval_;
-  std::vector<uint8_t> mask_, tmp_, table_, ones_;
+  // The rows of the current block still in play: bits_ while the simple
+  // filters run (packed_filter.h), then mask_ (a byte per row) for the
+  // expressions and aggregates.
+  std::vector<uint8_t> bits_;
+  std::vector<uint8_t> mask_, tmp_, ones_;
+  EncodedFilterScratch filter_scratch_;
   std::vector<uint32_t> sel_;
   std::vector<ColumnVector> compact_;
   // Aggregation state.
@@ -885,9 +891,16 @@ Status Executor::ScanRowSet(const RowSetReader& r, const DeleteVector* extra_del
       s.dict_read = false;
     }
     std::fill(inputs_.begin(), inputs_.end(), nullptr);
-    mask_.assign(n, 1);
+    bits_.resize(RowBitmapBytes(n));
     const uint64_t deleted = del.CountInRange(first, first + n);
-    if (deleted > 0) del.ClearDeleted(first, n, mask_.data());
+    if (deleted > 0) {
+      mask_.assign(n, 1);
+      del.ClearDeleted(first, n, mask_.data());
+      std::memset(bits_.data(), 0, bits_.size());
+      BytesToBits(mask_.data(), n, bits_.data());
+    } else {
+      SetRowBits(n, bits_.data());
+    }
     ++counters_.blocks_read;
     ++read;
     counters_.rows_deleted += deleted;
@@ -925,8 +938,15 @@ Status Executor::ScanBatch(const RowBatch& batch, const DeleteVector* deleted,
   for (const auto& f : plan_->filters) need(f.column);
   for (uint32_t c : plan_->slot_columns) need(c);
   std::fill(inputs_.begin(), inputs_.end(), nullptr);
-  mask_.assign(n, 1);
-  if (removed > 0) deleted->ClearDeleted(0, n, mask_.data());
+  bits_.resize(RowBitmapBytes(n));
+  if (removed > 0) {
+    mask_.assign(n, 1);
+    deleted->ClearDeleted(0, n, mask_.data());
+    std::memset(bits_.data(), 0, bits_.size());
+    BytesToBits(mask_.data(), n, bits_.data());
+  } else {
+    SetRowBits(n, bits_.data());
+  }
   return ProcessBlock(0, n, result);
 }
 
@@ -946,18 +966,6 @@ void Gather(const ColumnVector& src, const uint32_t* sel, size_t m, ColumnVector
   });
 }
 
-bool AnySet(const uint8_t* m, size_t n) {
-  size_t i = 0;
-  uint64_t acc = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, m + i, 8);
-    acc |= w;
-  }
-  for (; i < n; ++i) acc |= m[i];
-  return acc != 0;
-}
-
 size_t CountSet(const uint8_t* m, size_t n) {
   size_t c = 0;
   for (size_t i = 0; i < n; ++i) c += m[i];
@@ -965,42 +973,61 @@ size_t CountSet(const uint8_t* m, size_t n) {
 }
 
 Status Executor::ProcessBlock(uint32_t k, size_t n, QueryResult* result) {
-  uint8_t* mask = mask_.data();
+  // bits_ holds the rows not deleted. The simple filters clear bits: on the
+  // encoded values where they can (SimpleFilter::AndEncoded), else on the
+  // decoded block through a byte mask.
+  uint8_t* bits = bits_.data();
   for (const SimpleFilter& f : plan_->filters) {
     ColState& s = StateOf(f.column);
-    if (!s.decoded) SILT_RETURN_IF_ERROR(Open(s, k));
-    if (!s.decoded && s.dec->encoding() == Encoding::kDictionary) {
-      SILT_RETURN_IF_ERROR(ReadDict(s, k));
-      f.ApplyCodes(s.dict, s.dec->validity_bits(), n, &table_, mask);
-    } else {
-      SILT_RETURN_IF_ERROR(Decode(s, k));
-      f.Apply(s.vec(), mask);
+    bool done = false;
+    if (!s.decoded) {
+      SILT_RETURN_IF_ERROR(Open(s, k));
+      SILT_ASSIGN_OR_RETURN(done, f.AndEncoded(*s.dec, &filter_scratch_, bits));
     }
-    if (!AnySet(mask, n)) return Status::OK();
+    if (!done) {
+      SILT_RETURN_IF_ERROR(Decode(s, k));
+      mask_.resize(n);
+      BitsToBytes(bits, n, mask_.data());
+      f.Apply(s.vec(), mask_.data());
+      BytesToBits(mask_.data(), n, bits);
+    }
+    if (!AnyBits(bits, n)) return Status::OK();
   }
   if (!plan_->residual.empty()) {
     SILT_RETURN_IF_ERROR(DecodeSlots(plan_->residual_slots, k));
+    mask_.resize(n);
+    BitsToBytes(bits, n, mask_.data());
+    uint8_t* mask = mask_.data();
     eval_->Reset(n, &inputs_, mask);
     tmp_.resize(n);
     for (const Expr* e : plan_->residual) {
       SILT_RETURN_IF_ERROR(eval_->EvalTrue(*e, tmp_.data()));
       for (size_t i = 0; i < n; ++i) mask[i] &= tmp_[i];
     }
+    BytesToBits(mask, n, bits);
   }
-  const size_t matched = CountSet(mask, n);
+  const size_t matched = CountBits(bits, n);
   rows_matched_ += matched;
   if (matched == 0) return Status::OK();
-  if (plan_->aggregate) SILT_RETURN_IF_ERROR(ComputeGroups(k, n, mask));
-  if (matched * 4 <= n) {
-    // Few rows left: decode (bit-packed: unpack) only those rows of the
-    // value columns and compute over them alone.
-    sel_.resize(n);
-    uint32_t* sel = sel_.data();
-    size_t m = 0;
-    for (uint32_t i = 0; i < n; ++i) {  // branch-free: rows survive at random
-      sel[m] = i;
-      m += mask[i];
+  // Few rows left: decode (bit-packed: unpack) only those rows of the value
+  // columns and compute over them alone.
+  const bool few = matched * 4 <= n;
+  uint8_t* mask = nullptr;
+  if (!few || plan_->grouped) {
+    mask_.resize(n);
+    BitsToBytes(bits, n, mask_.data());
+    mask = mask_.data();
+  }
+  if (plan_->aggregate) {
+    if (few && !plan_->grouped) {
+      group_rows_[1] += static_cast<int64_t>(matched);  // every row is in group 1
+    } else {
+      SILT_RETURN_IF_ERROR(ComputeGroups(k, n, mask));
     }
+  }
+  if (few) {
+    sel_.resize(n);
+    const size_t m = BitsToSelection(bits, n, sel_.data());
     sel_.resize(m);
     if (compact_.size() < inputs_.size()) compact_.resize(inputs_.size());
     for (int slot : plan_->value_slots) {
@@ -1017,7 +1044,11 @@ Status Executor::ProcessBlock(uint32_t k, size_t n, QueryResult* result) {
       inputs_[slot] = &out;
     }
     if (plan_->aggregate) {
-      for (size_t j = 0; j < matched; ++j) gid_[j] = gid_[sel_[j]];
+      if (plan_->grouped) {
+        for (size_t j = 0; j < matched; ++j) gid_[j] = gid_[sel_[j]];
+      } else {
+        gid_.assign(matched, 1);
+      }
     }
     ones_.assign(matched, 1);
     eval_->Reset(matched, &inputs_, ones_.data());

@@ -57,6 +57,23 @@ Result<std::unique_ptr<RowSetReader>> RowSetReader::Open(Env* env, const std::st
   return r;
 }
 
+const MappedRegion* RowSetReader::MappedColumnData(uint32_t column) const {
+  std::lock_guard<std::mutex> lock(map_mu_);
+  if (map_tried_.empty()) {
+    map_tried_.assign(data_files_.size(), 0);
+    maps_.resize(data_files_.size());
+  }
+  if (!map_tried_[column]) {
+    map_tried_[column] = 1;
+    if (data_files_[column]->MapIsLive()) {
+      auto m = data_files_[column]->Map();
+      // On failure the scan reads the file instead.
+      if (m.ok()) maps_[column] = std::move(*m);
+    }
+  }
+  return maps_[column].get();
+}
+
 int RowSetReader::FindColumn(std::string_view name) const {
   for (size_t c = 0; c < meta_.columns.size(); ++c) {
     if (meta_.columns[c].name == name) return static_cast<int>(c);

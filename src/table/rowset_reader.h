@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -107,13 +108,13 @@ class RowSetReader {
     return data_files_[column]->ReadExact(offset, dst);
   }
   const std::string& column_path(uint32_t column) const { return data_paths_[column]; }
-  // A mapping of column `column`'s data file when the Env maps files
-  // without copying them (POSIX mmap), else null: a scan then reads blocks
-  // where they lie instead of copying them. Rowset files are immutable.
-  Result<std::unique_ptr<MappedRegion>> MapColumnData(uint32_t column) const {
-    if (!data_files_[column]->MapIsLive()) return std::unique_ptr<MappedRegion>();
-    return data_files_[column]->Map();
-  }
+  // Column `column`'s data file mapped into memory when the Env maps files
+  // without copying them (POSIX mmap), else null (also if mapping failed):
+  // a scan then reads blocks where they lie instead of copying them. Rowset
+  // files are immutable. The mapping is made on the first call and kept
+  // until the reader is destroyed, so the pages a query touched stay
+  // mapped for the next one instead of faulting in again.
+  const MappedRegion* MappedColumnData(uint32_t column) const;
   // Adds to the totals below (for scan executors that read blocks themselves).
   void CountBlocks(uint64_t read, uint64_t skipped) const {
     total_blocks_read_ += read;
@@ -135,6 +136,10 @@ class RowSetReader {
   std::vector<std::unique_ptr<File>> data_files_;
   std::vector<std::string> data_paths_;
   DeleteVector deleted_;
+  // MappedColumnData's mappings by column (null: not mapped), made once.
+  mutable std::mutex map_mu_;
+  mutable std::vector<std::unique_ptr<MappedRegion>> maps_;  // guarded by map_mu_
+  mutable std::vector<uint8_t> map_tried_;                   // guarded by map_mu_
   mutable std::atomic<uint64_t> total_blocks_read_{0};
   mutable std::atomic<uint64_t> total_blocks_skipped_{0};
 };

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <type_traits>
+
+#include "table/packed_filter.h"
 
 namespace silt {
 
@@ -15,8 +18,7 @@ Result<BlockDecoder> ColumnBlockReader::Open(uint32_t k) {
   const std::string& path = reader_->column_path(column_);
   if (!map_tried_) {
     map_tried_ = true;
-    auto m = reader_->MapColumnData(column_);
-    if (m.ok()) map_ = std::move(*m);
+    map_ = reader_->MappedColumnData(column_);
   }
   if (map_ != nullptr) {
     const std::string_view data = map_->data();
@@ -299,6 +301,138 @@ void SimpleFilter::ApplyCodes(const DictionaryBlock& dict, const uint8_t* bits, 
   if (bits != nullptr) {
     for (size_t i = 0; i < n; ++i) match[i] &= (bits[i >> 3] >> (i & 7)) & 1;
   }
+}
+
+namespace {
+
+// A condition on integers as a range [lo, hi] of values, or (negated) the
+// values outside it; nullopt where it is not one (IN, a non-integer literal).
+struct IntRange {
+  int64_t lo, hi;  // lo > hi: empty
+  bool negate;
+};
+std::optional<IntRange> RangeOf(const SimpleFilter& f) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (f.kind == SimpleFilter::Kind::kBetween) {
+    if (!f.lo.is_int() || !f.hi.is_int()) return std::nullopt;
+    return IntRange{f.lo.int_value(), f.hi.int_value(), false};
+  }
+  if (f.kind != SimpleFilter::Kind::kCompare || !f.lo.is_int()) return std::nullopt;
+  const int64_t x = f.lo.int_value();
+  switch (f.op) {
+    case CompareOp::kEq:
+      return IntRange{x, x, false};
+    case CompareOp::kNe:
+      return IntRange{x, x, true};
+    case CompareOp::kLt:
+      return x == kMin ? IntRange{kMax, kMin, false} : IntRange{kMin, x - 1, false};
+    case CompareOp::kLe:
+      return IntRange{kMin, x, false};
+    case CompareOp::kGt:
+      return x == kMax ? IntRange{kMax, kMin, false} : IntRange{x + 1, kMax, false};
+    case CompareOp::kGe:
+      return IntRange{x, kMax, false};
+  }
+  return std::nullopt;
+}
+
+void ClearAll(size_t n, uint8_t* bits) { std::memset(bits, 0, (n + 7) / 8); }
+
+}  // namespace
+
+Result<bool> SimpleFilter::AndEncoded(const BlockDecoder& dec, EncodedFilterScratch* scratch,
+                                      uint8_t* bits) const {
+  const size_t n = dec.row_count();
+  const uint8_t* valid = dec.validity_bits();
+  switch (kind) {
+    case Kind::kNever:
+      ClearAll(n, bits);
+      return true;
+    case Kind::kIsNull:
+      if (valid == nullptr) {
+        ClearAll(n, bits);
+      } else {
+        AndNotBits(valid, n, bits);
+      }
+      return true;
+    case Kind::kIsNotNull:
+      if (valid != nullptr) AndBits(valid, n, bits);
+      return true;
+    default:
+      break;
+  }
+  if (dec.encoding() == Encoding::kBitPacked) {
+    const std::optional<IntRange> range = RangeOf(*this);
+    const PhysicalType p = dec.type().physical();
+    if (!range ||
+        (p != PhysicalType::kBool && p != PhysicalType::kInt32 && p != PhysicalType::kInt64)) {
+      return false;
+    }
+    BlockDecoder::BitPackedView view;
+    SILT_RETURN_IF_ERROR(dec.ReadBitPacked(&view));
+    // Row i holds reference + delta_i, delta_i in [0, 2^width - 1]. Where
+    // that can leave the type's range (the decoder wraps), decode instead.
+    const __int128 ref = static_cast<int64_t>(view.reference);
+    const __int128 max_delta =
+        view.width == 64 ? static_cast<__int128>(~uint64_t{0}) : (__int128{1} << view.width) - 1;
+    const __int128 type_max = p == PhysicalType::kBool    ? 1
+                              : p == PhysicalType::kInt32 ? std::numeric_limits<int32_t>::max()
+                                                          : std::numeric_limits<int64_t>::max();
+    if (ref + max_delta > type_max) return false;
+    const __int128 dlo = std::max<__int128>(range->lo - ref, 0);
+    const __int128 dhi = std::min<__int128>(range->hi - ref, max_delta);
+    const bool none = range->lo > range->hi || dlo > dhi;
+    const bool all = !none && dlo == 0 && dhi == max_delta;
+    if (none || all) {
+      // Every row (or none) is in the range: the deltas need not be read.
+      if (none != range->negate) {
+        ClearAll(n, bits);
+        return true;
+      }
+    } else {
+      const auto* in = reinterpret_cast<const uint8_t*>(view.packed.data());
+      AndPackedInRange(in, view.packed.size(), n, view.width, static_cast<uint64_t>(dlo),
+                       static_cast<uint64_t>(dhi), range->negate, bits);
+    }
+    if (valid != nullptr) AndBits(valid, n, bits);
+    return true;
+  }
+  if (dec.encoding() == Encoding::kDictionary) {
+    ColumnVector& dict = scratch->dictionary;
+    if (!dict.type().SameValues(dec.type())) {
+      dict = ColumnVector(dec.type().WithNullable(false));
+    } else {
+      dict.Clear();
+    }
+    BlockDecoder::DictionaryCodes codes;
+    SILT_RETURN_IF_ERROR(dec.ReadDictionaryPacked(&dict, &codes));
+    // Which dictionary values satisfy the condition.
+    std::vector<uint8_t>& table = scratch->table;
+    table.assign(dict.size(), 1);
+    Apply(dict, table.data());
+    size_t first = 0, last = table.size();
+    while (first < table.size() && !table[first]) ++first;
+    while (last > first && !table[last - 1]) --last;
+    bool contiguous = true;
+    for (size_t c = first; c < last && contiguous; ++c) contiguous = table[c] != 0;
+    const auto* in = reinterpret_cast<const uint8_t*>(codes.packed.data());
+    const size_t size = codes.packed.size();
+    uint64_t max_code;
+    if (first == last) {
+      // No value matches; the codes are still read, to check them.
+      const uint64_t all = codes.width == 64 ? ~uint64_t{0} : (uint64_t{1} << codes.width) - 1;
+      max_code = AndPackedInRange(in, size, n, codes.width, 0, all, /*negate=*/true, bits);
+    } else if (contiguous) {
+      max_code = AndPackedInRange(in, size, n, codes.width, first, last - 1, false, bits);
+    } else {
+      max_code = AndPackedLookup(in, size, n, codes.width, table.data(), table.size(), bits);
+    }
+    SILT_RETURN_IF_ERROR(dec.CheckDictionaryCode(max_code, dict.size()));
+    if (valid != nullptr) AndBits(valid, n, bits);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace silt

@@ -49,10 +49,16 @@ class ColumnBlockReader {
   const std::vector<uint32_t>* blocks_;
   size_t cursor_ = 0;  // position in blocks_ of the last block opened
   std::string& buffer_;
-  uint64_t buffer_offset_ = 0;
+  uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
   bool loaded_ = false;
   bool map_tried_ = false;
-  std::unique_ptr<MappedRegion> map_;  // file offset of buffer_[0]
+  const MappedRegion* map_ = nullptr;  // the reader's mapping of the column file, if any
+};
+
+// Scratch space of SimpleFilter::AndEncoded, kept between blocks.
+struct EncodedFilterScratch {
+  ColumnVector dictionary{DataType()};
+  std::vector<uint8_t> table;
 };
 
 struct SimpleFilter {
@@ -74,6 +80,16 @@ struct SimpleFilter {
   // rows by code. `table` is scratch space.
   void ApplyCodes(const DictionaryBlock& dict, const uint8_t* validity_bits, size_t n,
                   std::vector<uint8_t>* table, uint8_t* match) const;
+  // The same on an encoded block, as a row bitmap (packed_filter.h): clears
+  // bit i of `bits` for each row i < dec.row_count() that does not satisfy
+  // it, testing the values where they lie: a bit-packed block of integers
+  // on its deltas (the condition becomes a range of deltas), a dictionary
+  // block on its codes (the condition is tested once per dictionary value;
+  // on the sorted dictionary a range condition is a range of codes). False,
+  // with `bits` untouched, for blocks it does not handle (other encodings,
+  // IN on bit-packed values): the caller decodes the block and uses Apply.
+  Result<bool> AndEncoded(const BlockDecoder& dec, EncodedFilterScratch* scratch,
+                          uint8_t* bits) const;
 };
 
 }  // namespace silt
