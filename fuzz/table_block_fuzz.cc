@@ -17,6 +17,7 @@
 
 #include "common/coding.h"
 #include "common/hash.h"
+#include "table/bitpacking.h"
 #include "table/block_builder.h"
 #include "table/block_decoder.h"
 #include "table/encoding.h"
@@ -65,6 +66,19 @@ void DecodeAndVerify(const std::string& block, const DataType& type) {
     silt::DictionaryBlock dict(type);
     Check(dec->ReadDictionary(&dict).ok());
     Check(dict.codes.size() == out.size());
+    // The packed read the encoded filters use (packed_filter.h) accepts what
+    // decoded, and sees the same dictionary.
+    ColumnVector values(type);
+    silt::BlockDecoder::DictionaryCodes codes;
+    Check(dec->ReadDictionaryPacked(&values, &codes).ok());
+    Check(values.size() == dict.dictionary.size());
+    Check(codes.packed.size() == silt::PackedBytes(out.size(), codes.width));
+  }
+  if (dec->encoding() == silt::Encoding::kBitPacked) {
+    silt::BlockDecoder::BitPackedView view;
+    const silt::Status st = dec->ReadBitPacked(&view);
+    Check(st.ok() || st.IsInvalidArgument());  // InvalidArgument: not an integer type
+    if (st.ok()) Check(view.packed.size() == silt::PackedBytes(out.size(), view.width));
   }
   silt::BlockBuilder builder;
   auto again = builder.Build(out);

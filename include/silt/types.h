@@ -177,7 +177,31 @@ std::string FormatDate(int32_t days);                   // "YYYY-MM-DD"
 Result<int32_t> ParseDate(std::string_view text);       // "YYYY-MM-DD"
 std::string FormatTimestamp(int64_t micros);            // "YYYY-MM-DD HH:MM:SS[.ffffff]"
 Result<int64_t> ParseTimestamp(std::string_view text);  // same form; fraction optional
-std::string FormatDecimal(int64_t scaled, int scale);   // "-12.50" for (-1250, 2)
+// 10^k for 0 <= k <= kMaxDecimalPrecision: the factor between decimal scales.
+inline int64_t Pow10(int k) {
+  static constexpr int64_t kPow10[kMaxDecimalPrecision + 1] = {1LL,
+                                                               10LL,
+                                                               100LL,
+                                                               1000LL,
+                                                               10000LL,
+                                                               100000LL,
+                                                               1000000LL,
+                                                               10000000LL,
+                                                               100000000LL,
+                                                               1000000000LL,
+                                                               10000000000LL,
+                                                               100000000000LL,
+                                                               1000000000000LL,
+                                                               10000000000000LL,
+                                                               100000000000000LL,
+                                                               1000000000000000LL,
+                                                               10000000000000000LL,
+                                                               100000000000000000LL,
+                                                               1000000000000000000LL};
+  return kPow10[k];
+}
+
+std::string FormatDecimal(int64_t scaled, int scale);  // "-12.50" for (-1250, 2)
 // "-12.5" -> -1250 for scale 2; at most `scale` fraction digits and at most
 // `precision` digits in all.
 Result<int64_t> ParseDecimal(std::string_view text, int precision, int scale);

@@ -238,27 +238,8 @@ template <typename T>
   if (p != e || (!any_int && frac_digits == 0)) return "";
   if (int_digits + scale > precision) return "too many digits";
   if (frac_digits > scale) return "too many fraction digits";
-  // 0 <= scale - frac_digits <= 18 here; a table, not a call per field.
-  static constexpr int64_t kPow10[19] = {1,
-                                         10,
-                                         100,
-                                         1000,
-                                         10000,
-                                         100000,
-                                         1000000,
-                                         10000000,
-                                         100000000,
-                                         1000000000,
-                                         10000000000,
-                                         100000000000,
-                                         1000000000000,
-                                         10000000000000,
-                                         100000000000000,
-                                         1000000000000000,
-                                         10000000000000000,
-                                         100000000000000000,
-                                         1000000000000000000};
-  const auto scaled = static_cast<int64_t>(v) * kPow10[scale - frac_digits];
+  // 0 <= scale - frac_digits <= 18 here; Pow10 is an inline table lookup.
+  const auto scaled = static_cast<int64_t>(v) * Pow10(scale - frac_digits);
   *out = negative ? -scaled : scaled;
   return nullptr;
 }

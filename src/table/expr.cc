@@ -70,29 +70,6 @@ Expr LiteralOf(const DataType& type, const Value& v, size_t pos) {
 
 }  // namespace
 
-int64_t Pow10(int k) {
-  static constexpr int64_t kPow[19] = {1,
-                                       10,
-                                       100,
-                                       1000,
-                                       10000,
-                                       100000,
-                                       1000000,
-                                       10000000,
-                                       100000000,
-                                       1000000000,
-                                       10000000000,
-                                       100000000000,
-                                       1000000000000,
-                                       10000000000000,
-                                       100000000000000,
-                                       1000000000000000,
-                                       10000000000000000,
-                                       100000000000000000,
-                                       1000000000000000000};
-  return kPow[k];
-}
-
 bool IsAggregateName(std::string_view name) {
   return name == "count" || name == "sum" || name == "min" || name == "max" || name == "avg";
 }

@@ -159,7 +159,4 @@ Result<Value> EvaluateConstant(const Expr& e);
 // The bound form of a column reference to `slot` of `type`.
 const Expr* SlotExpr(ExprPool* pool, int slot, const DataType& type, size_t pos);
 
-// 10^k for 0 <= k <= 18.
-int64_t Pow10(int k);
-
 }  // namespace silt
