@@ -422,25 +422,6 @@ Status BlockDecoder::ReadBitPacked(BitPackedView* out) const {
   return Status::OK();
 }
 
-namespace {
-
-// Strictly ascending in the order the dictionary encoder sorts by.
-bool DictionaryAscending(const ColumnVector& dict) {
-  return VisitPhysicalType(dict.physical(), [&](auto tag) {
-    using T = decltype(tag);
-    for (size_t i = 1; i < dict.size(); ++i) {
-      if constexpr (std::is_same_v<T, std::string_view>) {
-        if (!(dict.GetString(i - 1) < dict.GetString(i))) return false;
-      } else {
-        if (!ValueLess(dict.Get<T>(i - 1), dict.Get<T>(i))) return false;
-      }
-    }
-    return true;
-  });
-}
-
-}  // namespace
-
 Status BlockDecoder::ReadDictionaryPacked(ColumnVector* dictionary, DictionaryCodes* out) const {
   if (encoding_ != Encoding::kDictionary) {
     return Status::InvalidArgument(
@@ -459,7 +440,7 @@ Status BlockDecoder::ReadDictionaryPacked(ColumnVector* dictionary, DictionaryCo
     return r.Error(fmt::format("dictionary of {} values for {} rows", d, n));
   }
   SILT_RETURN_IF_ERROR(DecodePlain(&r, d, dictionary));
-  if (!DictionaryAscending(*dictionary)) {
+  if (!DictionaryStrictlyAscending(*dictionary)) {
     return r.Error("dictionary values are not strictly ascending");
   }
   uint8_t width;

@@ -82,17 +82,6 @@ void EncodeTyped(const ColumnVector& col, size_t begin, size_t n, std::string* o
 }
 
 // Strictly ascending in the order the encoder sorts by.
-template <typename T>
-bool StrictlyAscending(const ColumnVector& dict) {
-  for (size_t i = 1; i < dict.size(); ++i) {
-    if constexpr (std::is_same_v<T, std::string_view>) {
-      if (!(dict.GetString(i - 1) < dict.GetString(i))) return false;
-    } else {
-      if (!ValueLess(dict.Get<T>(i - 1), dict.Get<T>(i))) return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -117,6 +106,20 @@ void EncodeDictionary(const ColumnVector& col, size_t begin, size_t n,
   });
 }
 
+bool DictionaryStrictlyAscending(const ColumnVector& dict) {
+  return VisitPhysicalType(dict.physical(), [&](auto tag) {
+    using T = decltype(tag);
+    for (size_t i = 1; i < dict.size(); ++i) {
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        if (!(dict.GetString(i - 1) < dict.GetString(i))) return false;
+      } else {
+        if (!ValueLess(dict.Get<T>(i - 1), dict.Get<T>(i))) return false;
+      }
+    }
+    return true;
+  });
+}
+
 Status ParseDictionary(ByteReader* r, size_t n, DictionaryBlock* out) {
   uint32_t d;
   SILT_RETURN_IF_ERROR(r->ReadVarint32(&d));
@@ -125,10 +128,8 @@ Status ParseDictionary(ByteReader* r, size_t n, DictionaryBlock* out) {
   }
   out->dictionary.Clear();
   SILT_RETURN_IF_ERROR(DecodePlain(r, d, &out->dictionary));
-  const bool ascending = VisitPhysicalType(out->dictionary.physical(), [&](auto tag) {
-    return StrictlyAscending<decltype(tag)>(out->dictionary);
-  });
-  if (!ascending) return r->Error("dictionary values are not strictly ascending");
+  if (!DictionaryStrictlyAscending(out->dictionary))
+    return r->Error("dictionary values are not strictly ascending");
   uint8_t width;
   SILT_RETURN_IF_ERROR(r->ReadU8(&width));
   const int expected = d <= 1 ? 0 : BitWidth(d - 1);

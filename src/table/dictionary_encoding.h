@@ -34,6 +34,9 @@ struct DictionaryBlock {
   ColumnVector dictionary;
   std::vector<uint32_t> codes;
 };
+// True if the dictionary's values are strictly ascending in the order the
+// encoder sorts by (the value order of docs/rowset_format.md).
+bool DictionaryStrictlyAscending(const ColumnVector& dict);
 // Reads a dictionary payload for n rows (consuming it) into *out; checks
 // that the dictionary is strictly ascending and every code is in range.
 Status ParseDictionary(ByteReader* r, size_t n, DictionaryBlock* out);
