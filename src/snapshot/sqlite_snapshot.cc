@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <utility>
+
 #include "common/hash.h"
 #include "common/path.h"
 #include "snapshot/sqlite_wal_apply.h"
@@ -279,13 +281,28 @@ Status SqliteSnapshotStore::Fold(const SnapshotInfo& info) {
   return store_->Reap().status();
 }
 
-Status SqliteSnapshotStore::FinishFold() {
+Status SqliteSnapshotStore::FoldNewest() {
   SILT_ASSIGN_OR_RETURN(auto newest, store_->Newest());
   if (!newest) return Status::OK();
   Status st = Fold(*newest);
   if (!st.ok()) return st.WithContext(fmt::format("fold snapshot {}", newest->id));
   return Status::OK();
 }
+
+Status SqliteSnapshotStore::WaitForFold() {
+  if (!fold_thread_.joinable()) return Status::OK();
+  fold_thread_.join();
+  return std::exchange(fold_status_, Status::OK());
+}
+
+Status SqliteSnapshotStore::FinishFold() {
+  // A failed background fold is simply tried again: Fold resumes from
+  // whatever state it left.
+  WaitForFold().ok();
+  return FoldNewest();
+}
+
+SqliteSnapshotStore::~SqliteSnapshotStore() { WaitForFold().ok(); }
 
 // Stores the source database's size and fingerprint in the snapshot, so that
 // the next snapshot can tell whether the database changed outside the store.
@@ -366,9 +383,23 @@ Status SqliteSnapshotStore::TakeIncremental(const std::string& db_path, uint64_t
   st = Failpoint("wal-compacted");
   if (!st.ok()) return fail(st, true);
   // The WAL's frames now exist only in the Sink (whose directory is durable,
-  // so a crash from here on makes Recover set FULL_NEEDED).
+  // so a crash from here on makes Recover set FULL_NEEDED). With SQLite as
+  // the checkpointer, the compacted WAL is synced on a second thread while
+  // SQLite checkpoints the source: two independent streams of writes that the
+  // disk can take together. Close syncs it again (cheap: nothing is dirty).
+  // An error of that sync fails the snapshot: after a failed fsync a later
+  // one may report success without the data being on disk. (The Env
+  // checkpointer keeps one thread, so that the crash tests' operations come
+  // in one order.)
+  Status synced;
+  std::thread syncer;
+  if (options_.checkpointer == SqliteSnapshotOptions::Checkpointer::kSqlite && frames > 0) {
+    syncer = std::thread([&synced, f = *file] { synced = f->Sync(); });
+  }
   st = CheckpointSource(db_path);
+  if (syncer.joinable()) syncer.join();
   if (!st.ok()) return fail(st, false);
+  if (!synced.ok()) return fail(synced.WithContext("sync compacted WAL"), false);
   st = Failpoint("source-checkpointed");
   if (!st.ok()) return fail(st, true);
   st = RecordSourceFingerprint(env_, db_path, sink.get());
@@ -378,15 +409,21 @@ Status SqliteSnapshotStore::TakeIncremental(const std::string& db_path, uint64_t
   result->kind = SnapshotKind::kIncremental;
   SILT_RETURN_IF_ERROR(sink->Close());
   SILT_RETURN_IF_ERROR(Failpoint("persisted"));
-  // If the fold fails the snapshot is still durable and complete (its base's
-  // database plus its WAL): the next Snapshot, Restore or Open finishes it.
-  return FinishFold();
+  // The snapshot is durable and complete (its base's database plus its WAL),
+  // so the fold need not hold up the caller. If it fails, the next Snapshot,
+  // Restore or Open finishes it.
+  if (!options_.fold_in_background) return FoldNewest();
+  fold_thread_ = std::thread([this] { fold_status_ = FoldNewest(); });
+  return Status::OK();
 }
 
 Result<SqliteSnapshotResult> SqliteSnapshotStore::Snapshot(const std::string& db_path,
                                                            uint64_t term, uint64_t index,
                                                            SnapshotKind kind) {
   SqliteSnapshotResult result;
+  // Whatever the previous fold left undone, the incremental path below
+  // finishes (FinishFold), and a full snapshot does not need.
+  WaitForFold().ok();
   if (kind == SnapshotKind::kIncremental) {
     SILT_ASSIGN_OR_RETURN(auto newest, store_->Newest());
     if (!newest) {
@@ -424,6 +461,8 @@ Result<SqliteSnapshotResult> SqliteSnapshotStore::Snapshot(const std::string& db
 }
 
 Status SqliteSnapshotStore::Restore(const std::string& id, const std::string& target_path) {
+  // A failed background fold is retried below if the snapshot needs it.
+  WaitForFold().ok();
   std::string sid = id;
   SILT_ASSIGN_OR_RETURN(auto newest, store_->Newest());
   if (sid.empty()) {

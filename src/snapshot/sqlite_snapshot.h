@@ -9,7 +9,10 @@
 //                snapshot's directory, the compacted WAL is applied to it
 //                (ApplySqliteWalWithEnv), and older snapshots are reaped. Only
 //                the newest snapshot therefore has a database; Recover
-//                finishes an interrupted fold.
+//                finishes an interrupted fold. The snapshot is complete and
+//                durable before the fold starts (its base's `db` plus its
+//                `wal`), so by default the fold runs on a background thread
+//                after Snapshot returns; every other call waits for it first.
 //
 // Every step goes through the Env except the one SQLite does itself with
 // Checkpointer::kSqlite: the source's checkpoint. With Checkpointer::kEnv that
@@ -19,13 +22,15 @@
 // The caller must not write to the source database during Snapshot (as a raft
 // state machine does not apply entries while it is snapshotted): a write
 // between the compaction and the checkpoint would be lost from the snapshot.
-// Not thread-safe: one thread drives a SqliteSnapshotStore.
+// Not thread-safe: one thread drives a SqliteSnapshotStore (the background
+// fold is the store's own and is waited for by every call).
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "silt/snapshot_store.h"
@@ -52,6 +57,12 @@ struct SqliteSnapshotOptions {
   // is ever opened on a snapshot's files.
   enum class Checkpointer { kSqlite, kEnv };
   Checkpointer checkpointer = Checkpointer::kSqlite;
+  // Fold an incremental snapshot on a background thread once it is
+  // persisted, so that Snapshot returns as soon as the snapshot is durable.
+  // Snapshot, Restore, FinishFold, WaitForFold and the destructor wait for a
+  // running fold; a failed fold is finished by the next of them (or by
+  // Recover after a crash). false: the fold runs inside Snapshot.
+  bool fold_in_background = true;
   SnapshotStoreOptions store;
   // Test hook, called with a step's name before each step of Snapshot and the
   // fold ("sink-created", "wal-compacted" (incremental only),
@@ -88,11 +99,20 @@ class SqliteSnapshotStore {
   // -shm removed, renamed, directory synced.
   Status Restore(const std::string& id, const std::string& target_path);
 
-  // Finishes the fold of the newest snapshot if it is an unfolded incremental.
+  // Finishes the fold of the newest snapshot if it is an unfolded incremental
+  // (waiting for a background fold first).
   Status FinishFold();
+  // Waits for a background fold; returns its error, or OK (also when none ran).
+  Status WaitForFold();
 
+  // Snapshots oldest first; with a background fold running, the snapshots it
+  // is about to reap may still be listed (WaitForFold first for a settled list).
   Result<std::vector<SnapshotInfo>> List() { return store_->List(); }
   SnapshotStore* store() { return store_.get(); }
+
+  ~SqliteSnapshotStore();
+  SqliteSnapshotStore(const SqliteSnapshotStore&) = delete;
+  SqliteSnapshotStore& operator=(const SqliteSnapshotStore&) = delete;
 
  private:
   SqliteSnapshotStore(Env* env, std::unique_ptr<SnapshotStore> store,
@@ -105,6 +125,8 @@ class SqliteSnapshotStore {
   // Checkpoints the source database's WAL (TRUNCATE) with the chosen checkpointer.
   Status CheckpointSource(const std::string& db_path);
   Status Fold(const SnapshotInfo& info);
+  // FinishFold without waiting (the fold thread's body).
+  Status FoldNewest();
   Status TakeFull(const std::string& db_path, uint64_t term, uint64_t index,
                   SqliteSnapshotResult* result);
   Status TakeIncremental(const std::string& db_path, uint64_t term, uint64_t index,
@@ -113,6 +135,10 @@ class SqliteSnapshotStore {
   Env* env_;
   std::unique_ptr<SnapshotStore> store_;
   SqliteSnapshotOptions options_;
+  // The background fold (fold_in_background) and the status it ended with,
+  // read only after joining it.
+  std::thread fold_thread_;
+  Status fold_status_;
 };
 
 }  // namespace silt

@@ -2,11 +2,17 @@
 // system: full then incrementals then empty ones, each restoring to exactly
 // the source's content; a failpoint at every step of Snapshot and the fold
 // (the process "dies" there) and Recover finishing or rolling back; readers of
-// the base during an incremental; changes outside the store; bad input.
+// the base during an incremental; the fold in the background; changes outside
+// the store; bad input. Labelled `concurrency` (TSan) for the background fold.
 #include "snapshot/sqlite_snapshot.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 
 #include "common/path.h"
 #include "snapshot/sqlite_test_util.h"
@@ -166,16 +172,172 @@ TEST_F(SqliteSnapshotTest, ReaderOfTheBaseDuringAnIncremental) {
   ExpectRestores(store.get(), "", want_b);
 }
 
+// By default Snapshot returns once the incremental snapshot is durable, and
+// the fold runs on the store's thread: held at its first step here, the new
+// snapshot is already listed (beside its base, which still has the database)
+// and has no `db`; once released, the fold moves the base's database in,
+// applies the WAL, and reaps the base. Restore and the next Snapshot wait
+// for it.
+TEST_F(SqliteSnapshotTest, FoldRunsInTheBackgroundAfterSnapshotReturns) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool in_fold = false;
+  bool release = false;
+  SqliteSnapshotOptions o;
+  o.failpoint = [&](std::string_view step) {
+    if (step == "fold-take-base") {
+      std::unique_lock<std::mutex> lock(mu);
+      in_fold = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+    }
+    return Status::OK();
+  };
+  auto release_fold = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+    cv.notify_all();
+  };
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore(o));
+  // Declared after the store, so destroyed first: a failed assertion below
+  // releases the fold before the store's destructor waits for it.
+  struct Releaser {
+    std::function<void()> f;
+    ~Releaser() { f(); }
+  } releaser{release_fold};
+  Write(30);
+  ASSERT_OK_AND_ASSIGN(auto a, store->Snapshot(db_, 1, 1, SnapshotKind::kFull));
+  Write(10);
+  ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+  ASSERT_OK_AND_ASSIGN(auto b, store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental));
+  ASSERT_EQ(b.kind, SnapshotKind::kIncremental);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return in_fold; }));
+  }
+  ASSERT_OK_AND_ASSIGN(auto all, store->List());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].id, b.id);
+  EXPECT_TRUE(Env::Default()->FileExists(store->store()->SnapshotDir(a.id) + "/db"));
+  EXPECT_FALSE(Env::Default()->FileExists(store->store()->SnapshotDir(b.id) + "/db"));
+  release_fold();
+  ASSERT_OK(store->WaitForFold());
+  ASSERT_OK(store->WaitForFold());  // nothing left to wait for
+  ASSERT_OK_AND_ASSIGN(all, store->List());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_TRUE(Env::Default()->FileExists(store->store()->SnapshotDir(b.id) + "/db"));
+  ExpectRestores(store.get(), "", want);
+  // The next snapshot (the hook no longer blocks) waits for its own previous fold.
+  Write(10);
+  ASSERT_OK(store->Snapshot(db_, 1, 3, SnapshotKind::kIncremental).status());
+  ASSERT_OK_AND_ASSIGN(want, conn_.ContentDigest());
+  ExpectRestores(store.get(), "", want);
+}
+
+// The real file system, except that Sync and DataSync of the compacted WAL
+// being written into a snapshot (<id>.tmp/wal) fail.
+class FailWalSyncEnv final : public Env {
+ public:
+  class WalFile final : public File {
+   public:
+    explicit WalFile(std::unique_ptr<File> f) : f_(std::move(f)) {}
+    const std::string& path() const override { return f_->path(); }
+    Result<size_t> ReadAt(uint64_t offset, std::span<char> dst) const override {
+      return f_->ReadAt(offset, dst);
+    }
+    Status WriteAt(uint64_t offset, std::string_view data) override {
+      return f_->WriteAt(offset, data);
+    }
+    Status Append(std::string_view data) override { return f_->Append(data); }
+    Status Sync() override { return Status::IOError(path() + ": injected sync failure"); }
+    Status DataSync() override { return Sync(); }
+    Status Truncate(uint64_t size) override { return f_->Truncate(size); }
+    Status Allocate(uint64_t offset, uint64_t len) override { return f_->Allocate(offset, len); }
+    Result<uint64_t> Size() const override { return f_->Size(); }
+    Result<std::unique_ptr<MappedRegion>> Map() const override { return f_->Map(); }
+
+   private:
+    std::unique_ptr<File> f_;
+  };
+
+  Result<std::unique_ptr<File>> NewFile(const std::string& path, OpenMode mode) override {
+    SILT_ASSIGN_OR_RETURN(auto f, base_->NewFile(path, mode));
+    if (!path.ends_with(".tmp/wal")) return f;
+    return std::unique_ptr<File>(std::make_unique<WalFile>(std::move(f)));
+  }
+  bool FileExists(const std::string& path) override { return base_->FileExists(path); }
+  Result<uint64_t> GetFileSize(const std::string& path) override {
+    return base_->GetFileSize(path);
+  }
+  Result<bool> IsDirectory(const std::string& path) override { return base_->IsDirectory(path); }
+  Result<std::vector<std::string>> ListDir(const std::string& dir) override {
+    return base_->ListDir(dir);
+  }
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    return base_->RenameFile(from, to);
+  }
+  Status RemoveFile(const std::string& path) override { return base_->RemoveFile(path); }
+  Status RemoveDir(const std::string& path) override { return base_->RemoveDir(path); }
+  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
+  Status LinkFile(const std::string& from, const std::string& to) override {
+    return base_->LinkFile(from, to);
+  }
+  Status SyncDir(const std::string& dir) override { return base_->SyncDir(dir); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    return base_->LockFile(path);
+  }
+
+ private:
+  Env* base_ = Env::Default();
+};
+
+// The compacted WAL is synced on a second thread while SQLite checkpoints the
+// source. When that sync fails the snapshot fails, is not listed, and the
+// next snapshot is full (the source's WAL was checkpointed: its frames were
+// only in the failed snapshot) and restores to the source.
+TEST_F(SqliteSnapshotTest, FailedSyncDuringTheSourceCheckpointFailsTheSnapshot) {
+  FailWalSyncEnv env;
+  ASSERT_OK_AND_ASSIGN(auto store, SqliteSnapshotStore::Open(&env, root_));
+  Write(20);
+  ASSERT_OK_AND_ASSIGN(auto a, store->Snapshot(db_, 1, 1, SnapshotKind::kFull));
+  Write(10);
+  auto r = store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("sync compacted WAL"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_TRUE(store->store()->full_needed());
+  ASSERT_OK_AND_ASSIGN(auto all, store->List());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].id, a.id);
+  Write(5);
+  ASSERT_OK_AND_ASSIGN(auto next, store->Snapshot(db_, 1, 3, SnapshotKind::kIncremental));
+  EXPECT_EQ(next.kind, SnapshotKind::kFull);
+  ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+  ExpectRestores(store.get(), "", want);
+}
+
+// The status of a Snapshot call and of the fold it started, whether the fold
+// ran inside the call or in the background.
+Status SnapshotAndFold(SqliteSnapshotStore* store, const std::string& db, uint64_t term,
+                       uint64_t index, SnapshotKind kind) {
+  SILT_RETURN_IF_ERROR(store->Snapshot(db, term, index, kind).status());
+  return store->WaitForFold();
+}
+
 // The process "dies" before each step (a failpoint stops there, nothing is
 // cleaned up); reopening recovers. Steps up to the source's checkpoint roll
 // back to the old snapshot with FULL_NEEDED set; later ones are completed.
+// With the fold in the background, Snapshot has returned OK before the fold's
+// steps.
 TEST_F(SqliteSnapshotTest, DeathBeforeEachStepIsRecovered) {
   const std::vector<std::string> steps = {"sink-created", "wal-compacted",  "source-checkpointed",
                                           "persisted",    "fold-take-base", "fold-checkpoint",
                                           "fold-rename",  "fold-reap"};
   uint64_t term = 1;
-  for (const std::string& step : steps) {
-    SCOPED_TRACE(step);
+  for (int i = 0; i < 2 * static_cast<int>(steps.size()); ++i) {
+    const std::string& step = steps[i % steps.size()];
+    const bool background = i >= static_cast<int>(steps.size());
+    SCOPED_TRACE(fmt::format("{}, fold in background: {}", step, background));
     ASSERT_OK(Env::Default()->RemoveAll(root_));
     ASSERT_OK_AND_ASSIGN(std::string want_old, conn_.ContentDigest());
     {
@@ -188,12 +350,20 @@ TEST_F(SqliteSnapshotTest, DeathBeforeEachStepIsRecovered) {
     ASSERT_OK_AND_ASSIGN(std::string want_new, conn_.ContentDigest());
     {
       SqliteSnapshotOptions o;
+      o.fold_in_background = background;
       o.failpoint = [&](std::string_view s) {
         return s == step ? Status::IOError("failpoint " + std::string(s)) : Status::OK();
       };
       ASSERT_OK_AND_ASSIGN(auto store, OpenStore(o));
       auto r = store->Snapshot(db_, term, 2, SnapshotKind::kIncremental);
-      EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+      const bool in_fold = step.starts_with("fold-");
+      if (background && in_fold) {
+        ASSERT_OK(r.status());
+        const Status fold = store->WaitForFold();
+        EXPECT_TRUE(fold.IsIOError()) << fold.ToString();
+      } else {
+        EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+      }
     }
     ASSERT_OK_AND_ASSIGN(auto store, OpenStore());
     ASSERT_OK_AND_ASSIGN(auto all, store->List());
@@ -233,8 +403,8 @@ TEST_F(SqliteSnapshotTest, FoldFinishesWhatAnOlderVersionLeft) {
       return s == "fold-checkpoint" ? Status::IOError("failpoint") : Status::OK();
     };
     ASSERT_OK_AND_ASSIGN(auto store, OpenStore(o));
-    auto r = store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental);
-    ASSERT_TRUE(r.status().IsIOError()) << r.status().ToString();
+    const Status st = SnapshotAndFold(store.get(), db_, 1, 2, SnapshotKind::kIncremental);
+    ASSERT_TRUE(st.IsIOError()) << st.ToString();
     ASSERT_OK_AND_ASSIGN(auto newest, store->store()->Newest());
     dir = store->store()->SnapshotDir(newest->id);
   }
