@@ -41,9 +41,11 @@ class LogPeer {
 
   // Appends the entries as one atomic batch; with sync, returns once durable.
   virtual Status Append(std::span<const EntryRef> entries, bool sync) = 0;
-  // Asynchronous Append (silt's AppendAsync, what a Raft library's append
-  // uses): `done` runs once the batch is written (and durable, with sync).
-  // RocksDB has no such call: false, and `done` is never called.
+  // Asynchronous Append, what a Raft library's append uses: `done` runs once
+  // the batch is written (and durable, with sync). silt: AppendAsync; RocksDB,
+  // which has no asynchronous write: an unsynced Write, then SyncWAL on a
+  // syncer thread for every batch written before it (group commit from one
+  // writer). False if the peer cannot (then `done` is never called).
   virtual bool AppendAsync(std::span<const EntryRef> entries, bool sync,
                            std::function<void(Status)> done) = 0;
   // Reads the payload of (group, index).

@@ -4,7 +4,10 @@
 // options (WAL on, fdatasync on sync writes) plus create_if_missing, and
 // statistics at kExceptTimers to count WAL syncs.
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <rocksdb/db.h>
@@ -56,8 +59,33 @@ class RocksDbLogPeer final : public LogPeer {
     return FromRocks(db_->Write(options, &batch), "write");
   }
 
-  bool AppendAsync(std::span<const EntryRef>, bool, std::function<void(Status)>) override {
-    return false;
+  // RocksDB has no asynchronous write, so this is the usual way to pipeline
+  // one: the batch is written without sync (into the WAL file, not yet
+  // durable), and a syncer thread calls SyncWAL for every batch written
+  // before it started, then acknowledges them: an application-level group
+  // commit, as a Raft library over RocksDB would build. Without sync, `done`
+  // runs at once.
+  bool AppendAsync(std::span<const EntryRef> entries, bool sync,
+                   std::function<void(Status)> done) override {
+    Status st = Append(entries, /*sync=*/false);
+    if (!st.ok() || !sync) {
+      done(st);
+      return true;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!syncer_.joinable()) syncer_ = std::thread([this] { SyncLoop(); });
+    pending_.push_back(std::move(done));
+    cv_.notify_one();
+    return true;
+  }
+
+  ~RocksDbLogPeer() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      cv_.notify_one();
+    }
+    if (syncer_.joinable()) syncer_.join();
   }
 
   Status Get(uint64_t group, uint64_t index, std::string* payload) override {
@@ -109,8 +137,28 @@ class RocksDbLogPeer final : public LogPeer {
   }
 
  private:
+  void SyncLoop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+      if (pending_.empty()) return;  // stopping, nothing left
+      std::vector<std::function<void(Status)>> batch;
+      batch.swap(pending_);
+      lock.unlock();
+      // Every batch in `batch` was written before this call.
+      const Status st = FromRocks(db_->SyncWAL(), "SyncWAL");
+      for (auto& done : batch) done(st);
+      lock.lock();
+    }
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
   std::shared_ptr<rocksdb::Statistics> stats_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::vector<std::function<void(Status)>> pending_;
+  std::thread syncer_;
 };
 
 }  // namespace
