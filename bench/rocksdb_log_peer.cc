@@ -64,7 +64,10 @@ class RocksDbLogPeer final : public LogPeer {
   // durable), and a syncer thread calls SyncWAL for every batch written
   // before it started, then acknowledges them: an application-level group
   // commit, as a Raft library over RocksDB would build. Without sync, `done`
-  // runs at once.
+  // runs at once. This relies on the default options: with
+  // manual_wal_flush=false each Write hands its WAL record to the OS before
+  // returning, so SyncWAL covers it (allow_mmap_writes would make SyncWAL
+  // NotSupported, which `done` would report).
   bool AppendAsync(std::span<const EntryRef> entries, bool sync,
                    std::function<void(Status)> done) override {
     Status st = Append(entries, /*sync=*/false);

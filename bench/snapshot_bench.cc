@@ -731,9 +731,11 @@ std::string Bench::Report() const {
     t.AddRow({"2 (same runs, incremental timed until its background fold ended)",
               fmt::format("{} s", Num(with_fold)), fmt::format("full: {} s", Num(full_s)),
               Num(full_s / with_fold) + "x faster", "(reported)", "-"});
-    t.AddRow({"2 (same runs, without the Reap of older snapshots at the end of each call)",
-              fmt::format("{} s", Num(i2)), fmt::format("full: {} s", Num(f2)),
-              Num(f2 / i2) + "x faster", ">= 20x", Met(f2 / i2 >= 20)});
+    t.AddRow(
+        {"2 (same runs, without the Reap of older snapshots at the end of each call; the "
+         "incremental's fold and Reap run after its call anyway)",
+         fmt::format("{} s", Num(i2)), fmt::format("full: {} s", Num(f2)),
+         Num(f2 / i2) + "x faster", ">= 20x", Met(f2 / i2 >= 20)});
   }
   if (!r.full_vs_backup.empty()) {
     const Timed s = Total(r.full_vs_backup), b = Total(r.backup);

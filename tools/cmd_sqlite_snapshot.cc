@@ -64,6 +64,12 @@ Status RunCreate(const CreateArgs& args) {
   SILT_ASSIGN_OR_RETURN(auto result, store->Snapshot(args.db, term, index, kind));
   std::printf("%s %s bytes %llu\n", result.id.c_str(), SnapshotKindName(result.kind),
               static_cast<unsigned long long>(result.bytes));
+  // The snapshot is durable; its fold ran in the background. Report a failed
+  // fold (the next command's open finishes it) rather than exit 0 over it.
+  const Status fold = store->WaitForFold();
+  if (!fold.ok()) {
+    return fold.WithContext(fmt::format("snapshot {} is durable, but its fold failed", result.id));
+  }
   return Status::OK();
 }
 

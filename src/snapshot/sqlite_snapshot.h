@@ -60,8 +60,10 @@ struct SqliteSnapshotOptions {
   // Fold an incremental snapshot on a background thread once it is
   // persisted, so that Snapshot returns as soon as the snapshot is durable.
   // Snapshot, Restore, FinishFold, WaitForFold and the destructor wait for a
-  // running fold; a failed fold is finished by the next of them (or by
-  // Recover after a crash). false: the fold runs inside Snapshot.
+  // running fold. WaitForFold returns its error; a failed fold is run again
+  // by the next Snapshot (incremental), Restore of the newest snapshot or
+  // FinishFold, or by Open after a restart. false: the fold runs inside
+  // Snapshot, whose error it then is.
   bool fold_in_background = true;
   SnapshotStoreOptions store;
   // Test hook, called with a step's name before each step of Snapshot and the
@@ -108,6 +110,9 @@ class SqliteSnapshotStore {
   // Snapshots oldest first; with a background fold running, the snapshots it
   // is about to reap may still be listed (WaitForFold first for a settled list).
   Result<std::vector<SnapshotInfo>> List() { return store_->List(); }
+  // The core store. Until a background fold ends, the newest snapshot has no
+  // `db` and its base is still listed: callers that read snapshot files
+  // through it (to ship the newest snapshot, say) call WaitForFold first.
   SnapshotStore* store() { return store_.get(); }
 
   ~SqliteSnapshotStore();

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <thread>
 
 #include "common/path.h"
 #include "snapshot/sqlite_test_util.h"
@@ -189,7 +190,11 @@ TEST_F(SqliteSnapshotTest, FoldRunsInTheBackgroundAfterSnapshotReturns) {
       std::unique_lock<std::mutex> lock(mu);
       in_fold = true;
       cv.notify_all();
-      cv.wait(lock, [&] { return release; });
+      // Bounded: were the fold run inside Snapshot, the test would fail
+      // rather than hang.
+      if (!cv.wait_for(lock, std::chrono::seconds(30), [&] { return release; })) {
+        return Status::IOError("the fold was never released (did it run inside Snapshot?)");
+      }
     }
     return Status::OK();
   };
@@ -231,6 +236,100 @@ TEST_F(SqliteSnapshotTest, FoldRunsInTheBackgroundAfterSnapshotReturns) {
   Write(10);
   ASSERT_OK(store->Snapshot(db_, 1, 3, SnapshotKind::kIncremental).status());
   ASSERT_OK_AND_ASSIGN(want, conn_.ContentDigest());
+  ExpectRestores(store.get(), "", want);
+}
+
+// Restore waits for a running background fold rather than fold the snapshot
+// itself; a background fold that failed is run again by the same store's next
+// Restore, and by its next incremental Snapshot.
+TEST_F(SqliteSnapshotTest, BackgroundFoldIsWaitedForAndAFailedOneIsRunAgain) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool hold = false;
+  bool released = false;
+  int fail_rename = 0;
+  int folds_on_test_thread = 0;
+  int reaps = 0;
+  const std::thread::id test_thread = std::this_thread::get_id();
+  SqliteSnapshotOptions o;
+  o.failpoint = [&](std::string_view step) -> Status {
+    std::unique_lock<std::mutex> lock(mu);
+    if (step == "fold-take-base") {
+      if (std::this_thread::get_id() == test_thread) ++folds_on_test_thread;
+      if (hold && !cv.wait_for(lock, std::chrono::seconds(30), [&] { return released; })) {
+        return Status::IOError("the fold was never released");
+      }
+    }
+    if (step == "fold-rename" && fail_rename > 0) {
+      --fail_rename;
+      return Status::IOError("failpoint fold-rename");
+    }
+    if (step == "fold-reap") ++reaps;
+    return Status::OK();
+  };
+  ASSERT_OK_AND_ASSIGN(auto store, OpenStore(o));
+  Write(30);
+  ASSERT_OK(store->Snapshot(db_, 1, 1, SnapshotKind::kFull).status());
+
+  // 1. Restore while the fold is held: it waits (the fold is released a
+  // little later from another thread) and never folds on its own thread.
+  Write(10);
+  ASSERT_OK_AND_ASSIGN(std::string want, conn_.ContentDigest());
+  hold = true;
+  ASSERT_OK_AND_ASSIGN(auto b, store->Snapshot(db_, 1, 2, SnapshotKind::kIncremental));
+  ASSERT_EQ(b.kind, SnapshotKind::kIncremental);
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  });
+  ExpectRestores(store.get(), "", want);
+  releaser.join();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(folds_on_test_thread, 0);
+    EXPECT_EQ(reaps, 1);
+    hold = false;
+  }
+
+  // 2. A failed background fold: WaitForFold reports it, the snapshot stays
+  // unfolded (durable: base + WAL), and the same store's Restore folds it.
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    fail_rename = 1;
+  }
+  Write(10);
+  ASSERT_OK_AND_ASSIGN(want, conn_.ContentDigest());
+  ASSERT_OK_AND_ASSIGN(auto c, store->Snapshot(db_, 1, 3, SnapshotKind::kIncremental));
+  const Status failed = store->WaitForFold();
+  EXPECT_TRUE(failed.IsIOError()) << failed.ToString();
+  EXPECT_FALSE(Env::Default()->FileExists(store->store()->SnapshotDir(c.id) + "/db"));
+  ExpectRestores(store.get(), "", want);
+  EXPECT_TRUE(Env::Default()->FileExists(store->store()->SnapshotDir(c.id) + "/db"));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(folds_on_test_thread, 1);
+    EXPECT_EQ(reaps, 2);
+    fail_rename = 1;
+  }
+
+  // 3. Likewise the next incremental Snapshot, which folds its base first.
+  Write(10);
+  ASSERT_OK(store->Snapshot(db_, 1, 4, SnapshotKind::kIncremental).status());
+  EXPECT_TRUE(store->WaitForFold().IsIOError());
+  Write(10);
+  ASSERT_OK_AND_ASSIGN(want, conn_.ContentDigest());
+  ASSERT_OK_AND_ASSIGN(auto e, store->Snapshot(db_, 1, 5, SnapshotKind::kIncremental));
+  EXPECT_EQ(e.kind, SnapshotKind::kIncremental);
+  ASSERT_OK(store->WaitForFold());
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(folds_on_test_thread, 2);  // d's fold, run again by Snapshot
+  }
+  ASSERT_OK_AND_ASSIGN(auto all, store->List());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].id, e.id);
   ExpectRestores(store.get(), "", want);
 }
 
