@@ -3,6 +3,7 @@
 #include "log/log_store_impl.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include <fmt/format.h>
@@ -32,7 +33,8 @@ LogStoreImpl::~LogStoreImpl() {
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   if (prepared_.valid()) prepared_.get().ok();  // its .tmp is deleted by the next recovery
-  checkpointer_.reset();                        // finishes queued index files
+  if (abandoned_.valid()) abandoned_.get();
+  checkpointer_.reset();  // finishes queued index files
 }
 
 void LogStoreImpl::StartThreads() {
@@ -242,6 +244,7 @@ LogStats LogStoreImpl::GetStats() {
   s.sync_rounds = sync_rounds_.load();
   s.segments_reclaimed = segments_reclaimed_.load();
   s.segments_rewritten = segments_rewritten_.load();
+  s.segments_fallocated = segments_fallocated_.load();
   s.rewrite_failures = rewrite_failures_.load();
   return s;
 }
@@ -534,6 +537,12 @@ Status LogStoreImpl::Seal() {
 }
 
 void LogStoreImpl::StartPreparing(uint64_t number) {
+  if (abandoned_.valid()) {
+    // Still zero-filling a file nobody will use: the disk is behind, so
+    // prepare nothing now (the next segment is then fallocated).
+    if (abandoned_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+    abandoned_.get();
+  }
   const std::string tmp = TempFileName(JoinPath(segments_dir_, SegmentFileName(number, 0)));
   prepared_number_ = number;
   prepared_ = std::async(std::launch::async, [env = env_, tmp, number, size = options_.segment_size,
@@ -545,17 +554,34 @@ void LogStoreImpl::StartPreparing(uint64_t number) {
 Status LogStoreImpl::CreateSegment(uint64_t number, uint64_t min_size) {
   const uint64_t size = std::max(options_.segment_size, min_size + kSegmentHeaderSize);
   const std::string path = JoinPath(segments_dir_, SegmentFileName(number, 0));
-  const std::string tmp = TempFileName(path);
+  std::string tmp = TempFileName(path);
   Status prepared = Status::NotFound("no segment prepared");
+  // Zero-filling on this thread only for the first segment of a new log.
+  bool zero_fill = options_.zero_fill_segments && active_ == nullptr;
   if (prepared_.valid()) {
-    prepared = prepared_.get();  // waits if it is still being written
-    if (prepared_number_ != number || size > options_.segment_size) {
-      prepared = Status::NotFound("the prepared segment does not fit");
+    if (prepared_.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+        prepared_number_ == number) {
+      // The zero-fill is still running: writes are outpacing the disk, which
+      // would then have to take every segment twice (zeros, then data). Do
+      // not wait: this segment is fallocated under another name, and the
+      // zero-filled file is removed once done, on another thread.
+      abandoned_ = std::async(std::launch::async, [env = env_, old = std::move(prepared_),
+                                                   abandoned_tmp = tmp]() mutable {
+        old.get().ok();
+        env->RemoveFile(abandoned_tmp).ok();  // else the next recovery deletes it
+      });
+      tmp = TempFileName(path + ".fallocated");
+      prepared = Status::NotFound("the prepared segment is not ready");
+    } else {
+      prepared = prepared_.get();
+      if (prepared_number_ != number || size > options_.segment_size) {
+        prepared = Status::NotFound("the prepared segment does not fit");
+      }
     }
   }
   if (!prepared.ok()) {
-    SILT_RETURN_IF_ERROR(
-        SegmentFile::Prepare(env_, tmp, number, 0, size, options_.zero_fill_segments));
+    if (!zero_fill) segments_fallocated_++;
+    SILT_RETURN_IF_ERROR(SegmentFile::Prepare(env_, tmp, number, 0, size, zero_fill));
   }
   fsyncs_++;
   SILT_ASSIGN_OR_RETURN(auto segment, SegmentFile::Install(env_, tmp, path, number, 0));

@@ -108,8 +108,9 @@ class LogStoreImpl final : public LogStore {
   Status Seal();
   FrozenSegment FreezeActive();
   // Makes segment `number` the current one: the one prepared in the
-  // background if it is there and big enough, else a new one; then starts
-  // preparing the next.
+  // background if it is there, finished and big enough, else a new one
+  // (fallocated, so the writer never waits for a zero-fill, except for the
+  // first segment of a new log); then starts preparing the next.
   Status CreateSegment(uint64_t number, uint64_t min_size);
   void StartPreparing(uint64_t number);
   // Seals the current segment, applies `round`'s written records, freezes the
@@ -147,6 +148,9 @@ class LogStoreImpl final : public LogStore {
   // The next segment, being written as segment-N-0.bin.tmp on another thread.
   uint64_t prepared_number_ = 0;
   std::future<Status> prepared_;
+  // A zero-fill the writer did not wait for (CreateSegment): it ends, and its
+  // file is removed, on another thread; no new one starts until it has.
+  std::future<void> abandoned_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
@@ -163,6 +167,7 @@ class LogStoreImpl final : public LogStore {
   std::atomic<uint64_t> sync_rounds_{0};
   std::atomic<uint64_t> segments_reclaimed_{0};
   std::atomic<uint64_t> segments_rewritten_{0};
+  std::atomic<uint64_t> segments_fallocated_{0};
   std::atomic<uint64_t> rewrite_failures_{0};
 
   std::unique_ptr<Checkpointer> checkpointer_;

@@ -4,11 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "common/fault_injection_env.h"
+#include "common/file_names.h"
 #include "common/path.h"
+#include "forwarding_env.h"
 #include "log/log_file_names.h"
 #include "log_test_util.h"
 #include "test_util.h"
@@ -198,6 +203,82 @@ TEST_F(LogStoreTest, RolloverCheckpointsAndReadsFromIndexFiles) {
   log.reset();
   log = OpenLog(4096);
   for (uint64_t g = 1; g <= 3; ++g) ExpectEntries(log.get(), g, 1, 200);
+}
+
+// Holds the Sync of one file (the background zero-fill of a segment) until released.
+class HoldSyncEnv final : public test::ForwardingEnv {
+ public:
+  HoldSyncEnv(Env* base, std::string held_path)
+      : ForwardingEnv(base), held_path_(std::move(held_path)) {}
+
+  Result<std::unique_ptr<File>> NewFile(const std::string& path, OpenMode mode) override {
+    SILT_ASSIGN_OR_RETURN(auto f, base()->NewFile(path, mode));
+    if (path != held_path_) return f;
+    return std::unique_ptr<File>(std::make_unique<HeldFile>(std::move(f), this));
+  }
+  bool WaitUntilHeld() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(30), [&] { return held_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  class HeldFile final : public test::ForwardingFile {
+   public:
+    HeldFile(std::unique_ptr<File> f, HoldSyncEnv* env) : ForwardingFile(std::move(f)), env_(env) {}
+    Status Sync() override {
+      {
+        std::unique_lock<std::mutex> lock(env_->mu_);
+        env_->held_ = true;
+        env_->cv_.notify_all();
+        env_->cv_.wait(lock, [&] { return env_->released_; });
+      }
+      return ForwardingFile::Sync();
+    }
+
+   private:
+    HoldSyncEnv* env_;
+  };
+
+  const std::string held_path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = false;
+  bool released_ = false;
+};
+
+// Writes that outpace the background zero-fill of the next segment do not
+// wait for it: with segment 2's zero-fill held in its Sync, appends still
+// fill segments 1, 2 and 3 (2 and 3 fallocated instead); once released, the
+// zero-filled file is removed, and everything reads back after a reopen.
+TEST_F(LogStoreTest, WriterDoesNotWaitForABackgroundZeroFill) {
+  const std::string held = TempFileName(JoinPath("/log/segments", log::SegmentFileName(2, 0)));
+  HoldSyncEnv env(&env_, held);
+  LogOptions o = SmallLogOptions(&env, 4096);
+  ASSERT_TRUE(o.zero_fill_segments);
+  auto log = OpenLog(o);
+  ASSERT_TRUE(env.WaitUntilHeld());
+  // Run the appends on another thread, so that a writer waiting for the held
+  // zero-fill fails the test instead of hanging it.
+  auto appends = std::async(std::launch::async, [&] { AppendRange(log.get(), 1, 1, 300); });
+  const bool finished = appends.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  env.Release();
+  appends.get();
+  ASSERT_TRUE(finished) << "the writer waited for the background zero-fill";
+  LogStats st = log->GetStats();
+  EXPECT_GE(st.segments, 3u);
+  EXPECT_GE(st.segments_fallocated, 2u);
+  ExpectEntries(log.get(), 1, 1, 300);
+  log.reset();  // waits for the abandoned zero-fill, which removes its file
+  EXPECT_FALSE(env_.FileExists(held));
+  log = OpenLog(SmallLogOptions(&env_, 4096));
+  ExpectEntries(log.get(), 1, 1, 300);
+  AppendRange(log.get(), 1, 301, 320);
+  ExpectEntries(log.get(), 1, 1, 320);
 }
 
 TEST_F(LogStoreTest, TruncatedSegmentsAreReclaimed) {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "common/path.h"
+#include "forwarding_env.h"
 #include "snapshot/sqlite_test_util.h"
 #include "snapshot/sqlite_wal_apply.h"
 #include "test_util.h"
@@ -335,59 +336,20 @@ TEST_F(SqliteSnapshotTest, BackgroundFoldIsWaitedForAndAFailedOneIsRunAgain) {
 
 // The real file system, except that Sync and DataSync of the compacted WAL
 // being written into a snapshot (<id>.tmp/wal) fail.
-class FailWalSyncEnv final : public Env {
+class FailWalSyncEnv final : public test::ForwardingEnv {
  public:
-  class WalFile final : public File {
+  class WalFile final : public test::ForwardingFile {
    public:
-    explicit WalFile(std::unique_ptr<File> f) : f_(std::move(f)) {}
-    const std::string& path() const override { return f_->path(); }
-    Result<size_t> ReadAt(uint64_t offset, std::span<char> dst) const override {
-      return f_->ReadAt(offset, dst);
-    }
-    Status WriteAt(uint64_t offset, std::string_view data) override {
-      return f_->WriteAt(offset, data);
-    }
-    Status Append(std::string_view data) override { return f_->Append(data); }
+    using ForwardingFile::ForwardingFile;
     Status Sync() override { return Status::IOError(path() + ": injected sync failure"); }
     Status DataSync() override { return Sync(); }
-    Status Truncate(uint64_t size) override { return f_->Truncate(size); }
-    Status Allocate(uint64_t offset, uint64_t len) override { return f_->Allocate(offset, len); }
-    Result<uint64_t> Size() const override { return f_->Size(); }
-    Result<std::unique_ptr<MappedRegion>> Map() const override { return f_->Map(); }
-
-   private:
-    std::unique_ptr<File> f_;
   };
 
   Result<std::unique_ptr<File>> NewFile(const std::string& path, OpenMode mode) override {
-    SILT_ASSIGN_OR_RETURN(auto f, base_->NewFile(path, mode));
+    SILT_ASSIGN_OR_RETURN(auto f, base()->NewFile(path, mode));
     if (!path.ends_with(".tmp/wal")) return f;
     return std::unique_ptr<File>(std::make_unique<WalFile>(std::move(f)));
   }
-  bool FileExists(const std::string& path) override { return base_->FileExists(path); }
-  Result<uint64_t> GetFileSize(const std::string& path) override {
-    return base_->GetFileSize(path);
-  }
-  Result<bool> IsDirectory(const std::string& path) override { return base_->IsDirectory(path); }
-  Result<std::vector<std::string>> ListDir(const std::string& dir) override {
-    return base_->ListDir(dir);
-  }
-  Status RenameFile(const std::string& from, const std::string& to) override {
-    return base_->RenameFile(from, to);
-  }
-  Status RemoveFile(const std::string& path) override { return base_->RemoveFile(path); }
-  Status RemoveDir(const std::string& path) override { return base_->RemoveDir(path); }
-  Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
-  Status LinkFile(const std::string& from, const std::string& to) override {
-    return base_->LinkFile(from, to);
-  }
-  Status SyncDir(const std::string& dir) override { return base_->SyncDir(dir); }
-  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
-    return base_->LockFile(path);
-  }
-
- private:
-  Env* base_ = Env::Default();
 };
 
 // The compacted WAL is synced on a second thread while SQLite checkpoints the
