@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/forwarding_env.h"
 #include "common/hash.h"
 #include "common/path.h"
 #include "snapshot/snapshot_file_names.h"
@@ -37,51 +38,42 @@ Status HashFile(const File& file, uint64_t* size, uint64_t* xxh3) {
 // order (Append, or WriteAt at the current end) can be hashed this way; any
 // other write, a Truncate or an Allocate makes Persist read the file back
 // instead, and so does a size that differs from what went through this File.
-class HashingFile final : public File {
+class HashingFile final : public ForwardingFile {
  public:
-  explicit HashingFile(std::unique_ptr<File> file) : file_(std::move(file)) {}
+  using ForwardingFile::ForwardingFile;
 
-  const std::string& path() const override { return file_->path(); }
-  Result<size_t> ReadAt(uint64_t offset, std::span<char> dst) const override {
-    return file_->ReadAt(offset, dst);
-  }
   Status WriteAt(uint64_t offset, std::string_view data) override {
-    Status st = file_->WriteAt(offset, data);
+    Status st = base().WriteAt(offset, data);
     Hash(st, offset, data);
     return st;
   }
   Status Append(std::string_view data) override {
     // Lands at hashed_ while every earlier write was hashed in order.
-    Status st = file_->Append(data);
+    Status st = base().Append(data);
     Hash(st, hashed_, data);
     return st;
   }
-  Status Sync() override { return file_->Sync(); }
-  Status DataSync() override { return file_->DataSync(); }
   Status Truncate(uint64_t size) override {
     in_order_ = false;
-    return file_->Truncate(size);
+    return base().Truncate(size);
   }
   Status Allocate(uint64_t offset, uint64_t len) override {
     in_order_ = false;
-    return file_->Allocate(offset, len);
+    return base().Allocate(offset, len);
   }
-  Result<uint64_t> Size() const override { return file_->Size(); }
-  Result<std::unique_ptr<MappedRegion>> Map() const override { return file_->Map(); }
-  bool MapIsLive() const override { return file_->MapIsLive(); }
 
   // The size and XXH3 of the file's bytes: from the running hash when every
   // byte went through this File in order, else read back.
   Status Checksum(uint64_t* size, uint64_t* xxh3) const {
     if (in_order_) {
-      SILT_ASSIGN_OR_RETURN(uint64_t actual, file_->Size());
+      SILT_ASSIGN_OR_RETURN(uint64_t actual, base().Size());
       if (actual == hashed_) {
         *size = hashed_;
         *xxh3 = hasher_.Digest();
         return Status::OK();
       }
     }
-    return HashFile(*file_, size, xxh3);
+    return HashFile(base(), size, xxh3);
   }
 
  private:
@@ -95,7 +87,6 @@ class HashingFile final : public File {
     hashed_ += data.size();
   }
 
-  std::unique_ptr<File> file_;
   Hasher64 hasher_;
   uint64_t hashed_ = 0;   // bytes [0, hashed_) are in hasher_
   bool in_order_ = true;  // false once a write could not be hashed in order

@@ -88,13 +88,13 @@ void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, int64_t re
   });
 }
 
-Status DecodeBitPacked(ByteReader* r, size_t n, ColumnVector* out) {
+Status ReadBitPackedPayload(ByteReader* r, size_t n, const DataType& type, BitPackedPayload* out) {
   uint64_t ref;
   uint8_t width;
   SILT_RETURN_IF_ERROR(r->ReadFixed64(&ref));
   SILT_RETURN_IF_ERROR(r->ReadU8(&width));
   const int64_t min = static_cast<int64_t>(ref);
-  const PhysicalType p = out->physical();
+  const PhysicalType p = type.physical();
   int max_width = 64;
   bool ref_ok = true;
   if (p == PhysicalType::kBool) {
@@ -108,21 +108,31 @@ Status DecodeBitPacked(ByteReader* r, size_t n, ColumnVector* out) {
   }
   if (!ref_ok || width > max_width) {
     return r->Error(fmt::format("bit-packed reference {} and width {} do not fit {}", min, width,
-                                out->type().ToString()));
+                                type.ToString()));
   }
-  std::string_view packed;
-  SILT_RETURN_IF_ERROR(r->ReadBytes(PackedBytes(n, width), &packed));
+  SILT_RETURN_IF_ERROR(r->ReadBytes(PackedBytes(n, width), &out->packed));
+  out->reference = ref;
+  out->width = width;
+  return Status::OK();
+}
+
+Status DecodeBitPacked(ByteReader* r, size_t n, ColumnVector* out) {
+  BitPackedPayload payload;
+  SILT_RETURN_IF_ERROR(ReadBitPackedPayload(r, n, out->type(), &payload));
   if (n == 0) return Status::OK();
-  const uint8_t* in = reinterpret_cast<const uint8_t*>(packed.data());
-  switch (p) {
+  const uint8_t* in = reinterpret_cast<const uint8_t*>(payload.packed.data());
+  const size_t size = payload.packed.size();
+  const int width = payload.width;
+  const uint64_t ref = payload.reference;
+  switch (out->physical()) {
     case PhysicalType::kBool:
-      UnpackBits<uint8_t>(in, packed.size(), n, width, ref, out->AppendUninitialized<uint8_t>(n));
+      UnpackBits<uint8_t>(in, size, n, width, ref, out->AppendUninitialized<uint8_t>(n));
       break;
     case PhysicalType::kInt32:
-      UnpackBits<int32_t>(in, packed.size(), n, width, ref, out->AppendUninitialized<int32_t>(n));
+      UnpackBits<int32_t>(in, size, n, width, ref, out->AppendUninitialized<int32_t>(n));
       break;
     default:
-      UnpackBits<int64_t>(in, packed.size(), n, width, ref, out->AppendUninitialized<int64_t>(n));
+      UnpackBits<int64_t>(in, size, n, width, ref, out->AppendUninitialized<int64_t>(n));
       break;
   }
   return Status::OK();

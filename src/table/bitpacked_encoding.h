@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "common/coding.h"
 #include "table/column_vector.h"
@@ -23,9 +24,21 @@ void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, std::strin
 void EncodeBitPacked(const ColumnVector& col, size_t begin, size_t n, int64_t reference, int width,
                      std::string* out);
 
-// Reads a bit-packed payload for n rows and appends them to out. Corruption
-// if W is wider than the type (1 for bool, 32 for int32, 64 for int64), the
-// reference does not fit the type, or the bytes run out.
+// A bit-packed payload, parsed but not unpacked.
+struct BitPackedPayload {
+  uint64_t reference = 0;   // value i = reference + delta i (as the type's integer)
+  int width = 0;            // bits per delta
+  std::string_view packed;  // PackedBytes(n, width) bytes of deltas
+};
+
+// Reads the reference, the width and the packed deltas of n rows of `type`.
+// Corruption if W is wider than the type (1 for bool, 32 for int32, 64 for
+// int64), the reference does not fit the type, or the bytes run out; also if
+// the type has no integers.
+Status ReadBitPackedPayload(ByteReader* r, size_t n, const DataType& type, BitPackedPayload* out);
+
+// Reads a bit-packed payload for n rows and appends them to out, with the
+// checks of ReadBitPackedPayload.
 Status DecodeBitPacked(ByteReader* r, size_t n, ColumnVector* out);
 
 }  // namespace silt

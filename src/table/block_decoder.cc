@@ -237,24 +237,17 @@ Status BlockDecoder::DecodeSelected(const uint32_t* sel, size_t m, ColumnVector*
       (p == PhysicalType::kInt32 || p == PhysicalType::kInt64)) {
     // The checks of DecodeBitPacked, then only the selected rows.
     ByteReader r = ValuesReader();
-    uint64_t ref;
-    uint8_t width;
-    SILT_RETURN_IF_ERROR(r.ReadFixed64(&ref));
-    SILT_RETURN_IF_ERROR(r.ReadU8(&width));
-    const int64_t min = static_cast<int64_t>(ref);
-    const int max_width = p == PhysicalType::kInt32 ? 32 : 64;
-    if (width > max_width || (p == PhysicalType::kInt32 && (min < INT32_MIN || min > INT32_MAX))) {
-      return r.Error(fmt::format("bit-packed reference {} and width {} do not fit {}", min, width,
-                                 type_.ToString()));
-    }
-    std::string_view packed;
-    SILT_RETURN_IF_ERROR(r.ReadBytes(PackedBytes(row_count_, width), &packed));
+    BitPackedPayload payload;
+    SILT_RETURN_IF_ERROR(ReadBitPackedPayload(&r, row_count_, type_, &payload));
     SILT_RETURN_IF_ERROR(CheckFullyRead(r));
-    const uint8_t* in = reinterpret_cast<const uint8_t*>(packed.data());
+    const uint8_t* in = reinterpret_cast<const uint8_t*>(payload.packed.data());
+    const size_t size = payload.packed.size();
     if (p == PhysicalType::kInt32) {
-      UnpackSelected(in, packed.size(), width, ref, sel, m, out->AppendUninitialized<int32_t>(m));
+      UnpackSelected(in, size, payload.width, payload.reference, sel, m,
+                     out->AppendUninitialized<int32_t>(m));
     } else {
-      UnpackSelected(in, packed.size(), width, ref, sel, m, out->AppendUninitialized<int64_t>(m));
+      UnpackSelected(in, size, payload.width, payload.reference, sel, m,
+                     out->AppendUninitialized<int64_t>(m));
     }
     if (has_validity_) {
       const uint8_t* bits = reinterpret_cast<const uint8_t*>(raw().data());
@@ -397,29 +390,8 @@ Status BlockDecoder::ReadBitPacked(BitPackedView* out) const {
   }
   // The checks of DecodeBitPacked.
   ByteReader r = ValuesReader();
-  uint64_t ref;
-  uint8_t width;
-  SILT_RETURN_IF_ERROR(r.ReadFixed64(&ref));
-  SILT_RETURN_IF_ERROR(r.ReadU8(&width));
-  const int64_t min = static_cast<int64_t>(ref);
-  int max_width = 64;
-  bool ref_ok = true;
-  if (p == PhysicalType::kBool) {
-    max_width = min == 0 ? 1 : 0;
-    ref_ok = min == 0 || min == 1;
-  } else if (p == PhysicalType::kInt32) {
-    max_width = 32;
-    ref_ok = min >= INT32_MIN && min <= INT32_MAX;
-  }
-  if (!ref_ok || width > max_width) {
-    return r.Error(fmt::format("bit-packed reference {} and width {} do not fit {}", min, width,
-                               type_.ToString()));
-  }
-  SILT_RETURN_IF_ERROR(r.ReadBytes(PackedBytes(row_count_, width), &out->packed));
-  SILT_RETURN_IF_ERROR(CheckFullyRead(r));
-  out->reference = ref;
-  out->width = width;
-  return Status::OK();
+  SILT_RETURN_IF_ERROR(ReadBitPackedPayload(&r, row_count_, type_, out));
+  return CheckFullyRead(r);
 }
 
 Status BlockDecoder::ReadDictionaryPacked(ColumnVector* dictionary, DictionaryCodes* out) const {

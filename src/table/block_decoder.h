@@ -16,6 +16,7 @@
 #include "common/coding.h"
 #include "silt/status.h"
 #include "silt/types.h"
+#include "table/bitpacked_encoding.h"
 #include "table/block_format.h"
 #include "table/column_vector.h"
 #include "table/dictionary_encoding.h"
@@ -93,11 +94,8 @@ class BlockDecoder {
 
   // The packed values of a block, for filters that test them where they lie
   // (packed_filter.h) instead of decoding the block.
-  struct BitPackedView {
-    uint64_t reference = 0;   // row i holds the type's integer reference + delta i
-    int width = 0;            // bits per delta
-    std::string_view packed;  // the deltas: PackedBytes(row_count(), width) bytes
-  };
+  // reference, width and the deltas (PackedBytes(row_count(), width) bytes).
+  using BitPackedView = BitPackedPayload;
   // A bit-packed block of bool or an integer type, with the checks DecodeTo
   // makes. InvalidArgument for other encodings and types.
   Status ReadBitPacked(BitPackedView* out) const;

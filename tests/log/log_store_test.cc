@@ -12,8 +12,8 @@
 
 #include "common/fault_injection_env.h"
 #include "common/file_names.h"
+#include "common/forwarding_env.h"
 #include "common/path.h"
-#include "forwarding_env.h"
 #include "log/log_file_names.h"
 #include "log_test_util.h"
 #include "test_util.h"
@@ -206,7 +206,7 @@ TEST_F(LogStoreTest, RolloverCheckpointsAndReadsFromIndexFiles) {
 }
 
 // Holds the Sync of one file (the background zero-fill of a segment) until released.
-class HoldSyncEnv final : public test::ForwardingEnv {
+class HoldSyncEnv final : public ForwardingEnv {
  public:
   HoldSyncEnv(Env* base, std::string held_path)
       : ForwardingEnv(base), held_path_(std::move(held_path)) {}
@@ -227,7 +227,7 @@ class HoldSyncEnv final : public test::ForwardingEnv {
   }
 
  private:
-  class HeldFile final : public test::ForwardingFile {
+  class HeldFile final : public ForwardingFile {
    public:
     HeldFile(std::unique_ptr<File> f, HoldSyncEnv* env) : ForwardingFile(std::move(f)), env_(env) {}
     Status Sync() override {

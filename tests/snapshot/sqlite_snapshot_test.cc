@@ -15,8 +15,8 @@
 #include <mutex>
 #include <thread>
 
+#include "common/forwarding_env.h"
 #include "common/path.h"
-#include "forwarding_env.h"
 #include "snapshot/sqlite_test_util.h"
 #include "snapshot/sqlite_wal_apply.h"
 #include "test_util.h"
@@ -336,9 +336,9 @@ TEST_F(SqliteSnapshotTest, BackgroundFoldIsWaitedForAndAFailedOneIsRunAgain) {
 
 // The real file system, except that Sync and DataSync of the compacted WAL
 // being written into a snapshot (<id>.tmp/wal) fail.
-class FailWalSyncEnv final : public test::ForwardingEnv {
+class FailWalSyncEnv final : public ForwardingEnv {
  public:
-  class WalFile final : public test::ForwardingFile {
+  class WalFile final : public ForwardingFile {
    public:
     using ForwardingFile::ForwardingFile;
     Status Sync() override { return Status::IOError(path() + ": injected sync failure"); }

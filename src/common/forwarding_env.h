@@ -1,8 +1,8 @@
 // ForwardingEnv / ForwardingFile: an Env and a File that pass every call to
-// another one. Tests derive from them to change one behaviour (a Sync that
-// fails or blocks for one file, say) on the real file system, where the
-// fault-injecting Env cannot be used (SQLite opens files itself) or where
-// threads must really run concurrently.
+// another one, for layers that change one behaviour and keep the rest: the
+// snapshot Sink's hashing File (snapshot_sink.cc), and tests that make a Sync
+// fail or block for one file, on the real file system (where SQLite opens
+// files itself) or over the fault-injecting Env.
 #pragma once
 
 #include <memory>
@@ -11,7 +11,7 @@
 
 #include "silt/env.h"
 
-namespace silt::test {
+namespace silt {
 
 class ForwardingFile : public File {
  public:
@@ -31,6 +31,9 @@ class ForwardingFile : public File {
   Result<uint64_t> Size() const override { return base_->Size(); }
   Result<std::unique_ptr<MappedRegion>> Map() const override { return base_->Map(); }
   bool MapIsLive() const override { return base_->MapIsLive(); }
+
+ protected:
+  File& base() const { return *base_; }
 
  private:
   std::unique_ptr<File> base_;
@@ -71,4 +74,4 @@ class ForwardingEnv : public Env {
   Env* base_;
 };
 
-}  // namespace silt::test
+}  // namespace silt
