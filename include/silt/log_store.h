@@ -111,8 +111,9 @@ struct LogStats {
   uint64_t segments_reclaimed = 0;
   uint64_t segments_rewritten = 0;
   uint64_t rewrite_failures = 0;  // a failed rewrite leaves the segment as it was
-  // Segments fallocated rather than zero-filled since open: the background
-  // zero-fill was behind the writer (LogOptions::zero_fill_segments).
+  // Segments fallocated although LogOptions::zero_fill_segments is set, since
+  // open: the background zero-fill was behind the writer, or a batch needed a
+  // segment larger than segment_size.
   uint64_t segments_fallocated = 0;
   uint64_t groups = 0;
 };

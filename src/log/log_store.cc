@@ -580,7 +580,7 @@ Status LogStoreImpl::CreateSegment(uint64_t number, uint64_t min_size) {
     }
   }
   if (!prepared.ok()) {
-    if (!zero_fill) segments_fallocated_++;
+    if (options_.zero_fill_segments && !zero_fill) segments_fallocated_++;
     SILT_RETURN_IF_ERROR(SegmentFile::Prepare(env_, tmp, number, 0, size, zero_fill));
   }
   fsyncs_++;
