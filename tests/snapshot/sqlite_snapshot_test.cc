@@ -514,10 +514,14 @@ TEST_F(SqliteSnapshotTest, BadInputIsNamed) {
   ASSERT_OK_AND_ASSIGN(auto a, store->Snapshot(db_, 1, 1, SnapshotKind::kFull));
   const std::string dir = store->store()->SnapshotDir(a.id);
   const std::string out = dir_.path() + "/restored.db";
-  // A changed data file.
+  // A changed data file: one byte flipped (writing a fixed byte would leave
+  // the file as it was whenever the random content already held that byte).
   {
     ASSERT_OK_AND_ASSIGN(auto f, Env::Default()->NewFile(dir + "/db", OpenMode::kReadWrite));
-    ASSERT_OK(f->WriteAt(2000, "X"));
+    char c;
+    ASSERT_OK(f->ReadExact(2000, std::span<char>(&c, 1)));
+    c = static_cast<char>(c ^ 0xff);
+    ASSERT_OK(f->WriteAt(2000, std::string_view(&c, 1)));
   }
   Status st = store->Restore("", out);
   EXPECT_TRUE(st.IsCorruption()) << st.ToString();
